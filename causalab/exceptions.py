@@ -1,0 +1,85 @@
+"""The one error hierarchy of causalab.
+
+Every error causalab raises on bad input derives from :class:`CausalabError` and
+also from the matching built-in exception, so ``except ValueError`` keeps working.
+Messages name the bad value, what is allowed and, for names, a close match.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+__all__ = [
+    "CausalabError",
+    "UnknownVariableError",
+    "DuplicateVariableError",
+    "MissingParentError",
+    "CyclicGraphError",
+    "InvalidValueError",
+    "InvalidInterventionError",
+    "ZeroProbabilityError",
+    "UnsupportedQueryError",
+    "UnknownEnvironmentError",
+    "RegistrationError",
+    "did_you_mean",
+]
+
+
+class CausalabError(Exception):
+    """Base class of every error raised by causalab."""
+
+
+class UnknownVariableError(CausalabError, ValueError):
+    """A variable name that the model does not have."""
+
+
+class DuplicateVariableError(CausalabError, ValueError):
+    """A variable name added twice to one model."""
+
+
+class MissingParentError(CausalabError, ValueError):
+    """A mechanism names a parent that the model does not have."""
+
+
+class CyclicGraphError(CausalabError, ValueError):
+    """The parent relation contains a cycle; an SCM must be a DAG."""
+
+
+class InvalidValueError(CausalabError, ValueError):
+    """A value of the wrong type, outside the allowed levels, NaN, or a bad size."""
+
+
+class InvalidInterventionError(CausalabError, ValueError):
+    """An intervention that cannot be applied (bad value, unknown form)."""
+
+
+class ZeroProbabilityError(CausalabError, ValueError):
+    """Conditioning on an event that has probability zero under the model."""
+
+
+class UnsupportedQueryError(CausalabError, NotImplementedError):
+    """A query the model's mechanisms cannot answer (e.g. abduction without an inverse)."""
+
+
+class UnknownEnvironmentError(CausalabError, ValueError):
+    """An environment id that is not registered."""
+
+
+class RegistrationError(CausalabError, ValueError):
+    """Registering an environment id that already exists, or a malformed id."""
+
+
+def did_you_mean(name: object, allowed: Iterable[object]) -> str:
+    """Return ``" Did you mean 'x'?"`` for the closest allowed name, or ``""``."""
+    choices = [str(a) for a in allowed]
+    close = difflib.get_close_matches(str(name), choices, n=1, cutoff=0.5)
+    return f" Did you mean {close[0]!r}?" if close else ""
+
+
+def unknown_variable(name: object, allowed: Iterable[object], what: str = "variable") -> UnknownVariableError:
+    """Build the standard error for an unknown variable name."""
+    allowed = list(allowed)
+    return UnknownVariableError(
+        f"unknown {what} {name!r}; the model has {sorted(map(str, allowed))}.{did_you_mean(name, allowed)}"
+    )

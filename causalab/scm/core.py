@@ -1,0 +1,445 @@
+"""The structural causal model: a DAG of variables, one mechanism each.
+
+Sampling, interventions and counterfactuals live here; exact queries are in
+``queries.py`` and graph questions in ``graph.py`` (both mixed into :class:`SCM`).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import torch
+
+from .._random import seed_sequence, torch_generator
+from ..exceptions import (
+    CyclicGraphError,
+    DuplicateVariableError,
+    InvalidInterventionError,
+    InvalidValueError,
+    MissingParentError,
+    UnsupportedQueryError,
+    ZeroProbabilityError,
+    did_you_mean,
+    unknown_variable,
+)
+from .graph import GraphQueries
+from .intervention import Intervened, Intervention, Soft, check_discrete_spec
+from .mechanisms import Discrete, Mechanism, Root
+from .noise import DTYPE, Noise
+from .queries import ExactQueries
+
+#: Elements (rows x variables) simulated per chunk; bounds working memory while sampling.
+CHUNK_ELEMENTS = 2**22
+
+
+def noise_column(name: str) -> str:
+    """The column that holds the noise of variable ``name`` in a world frame."""
+    return f"U[{name}]"
+
+
+class SCM(GraphQueries, ExactQueries):
+    """A structural causal model.
+
+    Each variable has a mechanism ``value = f(parents, noise)`` with its own
+    independent noise; the parent relation must be acyclic. Build one with
+    :meth:`add` (parents first) or pass all mechanisms at once.
+
+    Parameters
+    ----------
+    mechanisms : dict, optional
+        Variable name to mechanism (or noise, for a root), in any order.
+    hidden : list of str, optional
+        Variables that exist in the model but are not observed.
+
+    Examples
+    --------
+    >>> scm = SCM()
+    >>> scm.add("Z", Normal(0, 1)).add("X", Linear({"Z": 0.8}))   # doctest: +SKIP
+    """
+
+    def __init__(self, mechanisms: Mapping[str, Mechanism | Noise] | None = None, hidden: Sequence[str] = ()):
+        self._mechanisms: dict[str, Mechanism] = {}
+        self._hidden: set[str] = set()
+        self._interventions: tuple[Intervention, ...] = ()
+        self._cut_edges: frozenset = frozenset()
+        self._graph: nx.DiGraph | None = None
+        if mechanisms:
+            if not isinstance(mechanisms, Mapping):
+                raise InvalidValueError(f"SCM(mechanisms) must be a dict of name -> mechanism, got {mechanisms!r}")
+            self._add_many(mechanisms, hidden)
+        elif hidden:
+            raise unknown_variable(list(hidden)[0], [])
+
+    # ------------------------------------------------------------------ building
+    def add(self, name: str, mechanism: Mechanism | Noise, hidden: bool = False) -> "SCM":
+        """Add a variable whose parents are already in the model; returns ``self``."""
+        self._add_many({name: mechanism}, [name] if hidden else [])
+        return self
+
+    def _add_many(self, mechanisms: Mapping, hidden: Sequence[str]) -> None:
+        new = {}
+        for name, mech in mechanisms.items():
+            if not isinstance(name, str) or not name or "[" in name or "]" in name:
+                raise InvalidValueError(f"a variable name must be a non-empty string without brackets, got {name!r}")
+            if name in self._mechanisms or name in new:
+                raise DuplicateVariableError(f"variable {name!r} is already in the model")
+            if isinstance(mech, (Noise, torch.distributions.Distribution)):
+                mech = Root(mech)
+            if not isinstance(mech, Mechanism):
+                raise InvalidValueError(
+                    f"the mechanism of {name!r} must be a causalab mechanism (Linear, Additive, Table, ...) "
+                    f"or a noise for a root, got {mech!r}"
+                )
+            new[name] = mech
+        known = set(self._mechanisms) | set(new)
+        for name, mech in new.items():
+            for p in mech.parents:
+                if p not in known:
+                    raise MissingParentError(
+                        f"the mechanism of {name!r} names parent {p!r}, which is not in the model "
+                        f"(variables: {sorted(known)}).{did_you_mean(p, known)}"
+                    )
+        for h in hidden:
+            if h not in known:
+                raise unknown_variable(h, known)
+        graph = self.graph.copy()
+        for name, mech in new.items():
+            graph.add_node(name)
+            graph.add_edges_from((p, name) for p in mech.parents)
+        if not nx.is_directed_acyclic_graph(graph):
+            cycle = nx.find_cycle(graph)
+            raise CyclicGraphError(f"the parents form a cycle: {' -> '.join(u for u, _ in cycle)} -> {cycle[0][0]}")
+        all_mechs = {**self._mechanisms, **new}
+        for name, mech in new.items():
+            if isinstance(mech, Discrete):
+                self._check_discrete_parents(name, mech, all_mechs)
+        # topological order, ties broken by insertion order
+        index = {n: i for i, n in enumerate(all_mechs)}
+        order = list(nx.lexicographical_topological_sort(graph, key=index.__getitem__))
+        self._mechanisms = {n: all_mechs[n] for n in order}
+        self._hidden |= set(hidden)
+        self._graph = graph
+
+    @staticmethod
+    def _check_discrete_parents(name, mech: Discrete, mechs) -> None:
+        levels = getattr(mech, "parent_levels", None)
+        for i, p in enumerate(mech.parents):
+            pm = mechs[p]
+            if levels is not None and not pm.discrete:
+                raise InvalidValueError(
+                    f"the table of {name!r} is indexed by {p!r}, which is continuous; table parents must be discrete"
+                )
+            if levels is not None and levels[i] != pm.n_levels:
+                raise InvalidValueError(
+                    f"the table of {name!r} has {levels[i]} entries along parent {p!r}, which has "
+                    f"{pm.n_levels} levels {list(range(pm.n_levels))}"
+                )
+
+    # ------------------------------------------------------------------ structure
+    @property
+    def variables(self) -> list[str]:
+        """All variable names in topological order."""
+        return list(self._mechanisms)
+
+    @property
+    def observed(self) -> list[str]:
+        """Observed variable names in topological order."""
+        return [v for v in self._mechanisms if v not in self._hidden]
+
+    @property
+    def hidden(self) -> list[str]:
+        """Hidden variable names in topological order."""
+        return [v for v in self._mechanisms if v in self._hidden]
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        """The causal DAG (a copy-safe networkx DiGraph; intervened edges are cut)."""
+        if self._graph is None:
+            g = nx.DiGraph()
+            for name, mech in self._mechanisms.items():
+                g.add_node(name)
+                g.add_edges_from((p, name) for p in mech.parents)
+            self._graph = g
+        return self._graph
+
+    @property
+    def interventions(self) -> tuple[Intervention, ...]:
+        """The interventions applied so far, oldest first."""
+        return self._interventions
+
+    def mechanism(self, name: str) -> Mechanism:
+        """The mechanism of ``name``."""
+        self._check_names([name])
+        return self._mechanisms[name]
+
+    def kind(self, name: str) -> str:
+        """``"continuous"``, ``"binary"`` or ``"categorical"``."""
+        return self.mechanism(name).kind
+
+    def parents(self, name: str) -> list[str]:
+        return list(self.mechanism(name).parents)
+
+    def _check_names(self, names) -> None:
+        for n in names:
+            if n not in self._mechanisms:
+                raise unknown_variable(n, self._mechanisms)
+
+    def __repr__(self):
+        lines = [f"SCM({len(self._mechanisms)} variables{', ' + ' '.join(map(str, self._interventions)) if self._interventions else ''})"]
+        for name, mech in self._mechanisms.items():
+            tag = " (hidden)" if name in self._hidden else ""
+            lines.append(f"  {name}{tag} := {mech!r}")
+        return "\n".join(lines)
+
+    @property
+    def is_discrete(self) -> bool:
+        """True when every variable is binary or categorical."""
+        return all(m.discrete for m in self._mechanisms.values())
+
+    # ------------------------------------------------------------------ interventions
+    def do(self, intervention: Mapping | Intervention) -> "SCM":
+        """Return a new SCM under ``intervention``; this one is left untouched.
+
+        Hard and stochastic interventions cut the variable's incoming edges; soft ones
+        keep them. Chaining ``scm.do(a).do(b)`` applies ``b`` on top of ``a``.
+        """
+        intervention = Intervention(intervention)
+        if not len(intervention):
+            raise InvalidInterventionError("do() needs at least one variable, e.g. do({'T': 1})")
+        self._check_names(intervention)
+        for name, spec in intervention.items():
+            mech = self._mechanisms[name]
+            if mech.discrete:
+                check_discrete_spec(name, mech, spec)
+        new = copy.copy(self)
+        new._mechanisms = dict(self._mechanisms)
+        cut = set(self._cut_edges)
+        for name, spec in intervention.items():
+            new._mechanisms[name] = Intervened(self._mechanisms[name], spec, name)
+            if not isinstance(spec, Soft):
+                cut |= {(p, name) for p in self._mechanisms[name].parents}
+        new._cut_edges = frozenset(cut)
+        new._interventions = self._interventions + (intervention,)
+        new._graph = None
+        return new
+
+    # ------------------------------------------------------------------ sampling
+    def sample(self, n_samples: int, seed=None, hidden: bool = False, noise: bool = False) -> pd.DataFrame:
+        """Draw ``n_samples`` units.
+
+        Vectorised over units in topological order and chunked, so memory stays close to
+        the size of the output. The same ``seed`` gives bit-identical frames, and each
+        variable's noise comes from its own stream, so models that differ only by an
+        intervention share the noise of every variable (``sample`` on ``scm`` and on
+        ``scm.do(...)`` with one seed describe the same units).
+
+        Parameters
+        ----------
+        n_samples : int
+        seed : int, numpy Generator or None
+        hidden : bool
+            Include hidden variables.
+        noise : bool
+            Include each unit's noise, in columns ``U[name]``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Continuous columns are float64, binary and categorical ones int64.
+        """
+        n = _check_n(n_samples)
+        root = seed_sequence(seed)
+        names = self.variables if hidden else self.observed
+        columns = list(names) + ([noise_column(v) for v in self.variables] if noise else [])
+        slot = {c: i for i, c in enumerate(columns)}
+        out = np.empty((len(columns), n), dtype=np.float64)
+        gens = {v: torch_generator(root, v, "do" if getattr(m, "stochastic", False) else "") for v, m in self._mechanisms.items()}
+        chunk = max(1024, CHUNK_ELEMENTS // max(1, len(self._mechanisms)))
+        for start in range(0, n, chunk):
+            stop = min(n, start + chunk)
+            m = stop - start
+            values = {}
+            for name, mech in self._mechanisms.items():
+                u = mech.noise.sample(m, gens[name])
+                values[name] = mech.evaluate(values, u)
+                if name in slot:
+                    torch.from_numpy(out[slot[name], start:stop]).copy_(values[name])
+                if noise:
+                    torch.from_numpy(out[slot[noise_column(name)], start:stop]).copy_(u)
+        return self._frame(out, columns, pd.RangeIndex(n))
+
+    def sample_world(self, n_samples: int, seed=None) -> pd.DataFrame:
+        """Every variable, hidden ones included, and each unit's noise (``U[name]``)."""
+        return self.sample(n_samples, seed=seed, hidden=True, noise=True)
+
+    def _frame(self, block: np.ndarray, columns: list[str], index) -> pd.DataFrame:
+        # The float block becomes the frame's storage without a copy (block.T is a view).
+        df = pd.DataFrame(block.T, columns=columns, index=index, copy=False)
+        ints = [c for c in columns if c in self._mechanisms and self._mechanisms[c].discrete]
+        if ints:
+            df = df.astype({c: np.int64 for c in ints})
+        return df
+
+    # ------------------------------------------------------------------ counterfactuals
+    def counterfactual(self, data: pd.DataFrame, do: Mapping | Intervention, seed=None) -> pd.DataFrame:
+        """Unit-level counterfactuals: abduction, action, prediction.
+
+        * If ``data`` holds every unit's noise (from :meth:`sample_world`), the result is
+          exact for every mechanism.
+        * Otherwise the noise is recovered from the observed values: exactly for
+          invertible mechanisms (linear, additive, location-scale, post-nonlinear, roots,
+          custom with an inverse); for binary and categorical variables the exact posterior
+          of the noise is used and the result holds each unit's counterfactual *expectation*
+          (see :meth:`counterfactual_distribution` for the full distribution). A model with
+          hidden variables and no stored noise is answered by exact enumeration when it is
+          fully discrete.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Same index as ``data``; the variables of ``data`` (and hidden ones when the
+            noise was given) under the intervention.
+        """
+        unit, weight, values, n, names, index = self._counterfactual_particles(data, do, seed)
+        out = np.empty((len(names), n))
+        for i, v in enumerate(names):
+            out[i] = np.bincount(unit, weights=weight * values[v], minlength=n)
+        df = pd.DataFrame(out.T, columns=names, index=index, copy=False)
+        exact = len(unit) == n
+        ints = [c for c in names if self._mechanisms[c].discrete and exact]
+        return df.astype({c: np.int64 for c in ints}) if ints else df
+
+    def counterfactual_distribution(self, data: pd.DataFrame, do: Mapping | Intervention, variable: str,
+                                    seed=None) -> pd.DataFrame:
+        """Each unit's counterfactual distribution of a discrete ``variable``.
+
+        Returns a frame with one column per level holding ``P(variable_do = level | unit)``.
+        """
+        self._check_names([variable])
+        mech = self._mechanisms[variable]
+        if not mech.discrete:
+            raise InvalidValueError(f"{variable!r} is continuous; counterfactual_distribution needs a discrete variable")
+        unit, weight, values, n, names, index = self._counterfactual_particles(data, do, seed)
+        level = values[variable].astype(np.int64)
+        probs = np.zeros((n, mech.n_levels))
+        np.add.at(probs, (unit, level), weight)
+        return pd.DataFrame(probs, index=index, columns=list(range(mech.n_levels)))
+
+    def _counterfactual_particles(self, data, do, seed):
+        """Units as weighted particles: one per unit unless a discrete node's noise is uncertain."""
+        if not isinstance(data, pd.DataFrame):
+            raise InvalidValueError(f"counterfactual data must be a pandas DataFrame, got {type(data).__name__}")
+        cf = self.do(do)
+        intervention = cf._interventions[-1]
+        n = len(data)
+        if n == 0:
+            raise InvalidValueError("counterfactual data has no rows")
+        has_noise = all(noise_column(v) in data.columns for v in self.variables)
+        names = [v for v in self.variables if v in data.columns]
+        missing = [v for v in (self.variables if has_noise else self.observed) if v not in data.columns]
+        if missing:
+            raise InvalidValueError(
+                f"counterfactual data lacks column(s) {missing}; it needs every observed variable "
+                f"{self.observed} (and the noise columns U[...] for exact counterfactuals of sampled units)"
+            )
+        if not has_noise and self.hidden:
+            if self.is_discrete:
+                return self._counterfactual_by_enumeration(data, intervention)
+            raise UnsupportedQueryError(
+                f"hidden variable(s) {self.hidden} have no stored noise; pass units from sample_world "
+                "(with U[...] columns) or use a fully discrete model for exact enumeration"
+            )
+        factual = {v: self._column(data, v) for v in self.variables if v in data.columns}
+        descendants = set(intervention)
+        for v in intervention:
+            descendants |= nx.descendants(self.graph, v)
+        root = seed_sequence(seed)
+        unit = np.arange(n)
+        weight = np.ones(n)
+        vals: dict[str, torch.Tensor] = {}
+        for name, mech in cf._mechanisms.items():
+            pv = {p: vals[p] for p in mech.parents}
+            if name not in descendants:
+                vals[name] = factual[name][unit] if len(unit) != n else factual[name]
+                continue
+            if isinstance(mech, Intervened) and not isinstance(mech.spec, Soft):
+                if mech.stochastic:
+                    vals[name] = mech.noise.sample(n, torch_generator(root, name, "do"))[unit]
+                else:
+                    vals[name] = mech.evaluate_hard(n)[unit] if isinstance(mech.spec, torch.Tensor) else mech.evaluate_hard(len(unit))
+                continue
+            base = self._mechanisms[name]
+            if has_noise:
+                u = self._column(data, noise_column(name))[unit]
+                vals[name] = mech.evaluate(pv, u)
+            elif isinstance(base, Discrete):
+                unit, weight, vals = self._split(name, base, mech, factual, unit, weight, vals, pv, data.index)
+            else:
+                fpa = {p: factual[p] for p in base.parents}
+                u = base.abduct(factual[name], fpa)[unit]
+                vals[name] = mech.evaluate(pv, u)
+        out_names = names if has_noise else [v for v in self.variables if v in data.columns]
+        return unit, weight, {v: vals[v].numpy() for v in out_names}, n, out_names, data.index
+
+    def _split(self, name, base: Discrete, mech, factual, unit, weight, vals, pv, index):
+        """Exact posterior of a discrete node's U, pushed through its counterfactual parents."""
+        lo, hi = base.interval(factual[name], {p: factual[p] for p in base.parents})
+        width = hi - lo
+        if (width <= 0).any():
+            bad = int(torch.nonzero(width <= 0)[0])
+            raise ZeroProbabilityError(
+                f"unit {index[bad]!r} has {name}={int(factual[name][bad])}, which has probability 0 under the model"
+            )
+        lo, hi = lo[unit], hi[unit]
+        probs = mech.original.probs(pv, len(unit)) if isinstance(mech, Intervened) else mech.probs(pv, len(unit))
+        cum = torch.cat([torch.zeros_like(probs[:, :1]), probs.cumsum(-1)], dim=-1)
+        cum[:, -1] = 1.0
+        overlap = (torch.minimum(hi[:, None], cum[:, 1:]) - torch.maximum(lo[:, None], cum[:, :-1])).clamp(min=0)
+        p = (overlap / (hi - lo)[:, None]).numpy()
+        rows, levels = np.nonzero(p > 1e-15)
+        keep = torch.as_tensor(rows)
+        new_vals = {k: v[keep] for k, v in vals.items()}
+        new_vals[name] = torch.as_tensor(levels, dtype=DTYPE)
+        return unit[rows], weight[rows] * p[rows, levels], new_vals
+
+    def _counterfactual_by_enumeration(self, data, intervention):
+        """Fully discrete models with hidden variables: exact twin-network enumeration per distinct row."""
+        observed = self.observed
+        for v in observed:
+            self._column(data, v)
+        rows = data[observed].astype(np.int64)
+        distinct, inverse = np.unique(rows.to_numpy(), axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        n = len(data)
+        expectations = {v: np.empty(len(distinct)) for v in observed}
+        for i, row in enumerate(distinct):
+            given = dict(zip(observed, map(int, row)))
+            for v in observed:
+                dist = self._counterfactual_marginal(v, intervention, given)
+                expectations[v][i] = float(np.dot(np.arange(len(dist)), dist))
+        unit = np.arange(n)
+        return unit, np.ones(n), {v: expectations[v][inverse] for v in observed}, n, observed, data.index
+
+    def _column(self, data: pd.DataFrame, name: str) -> torch.Tensor:
+        values = data[name].to_numpy(dtype=np.float64, na_value=np.nan)
+        if np.isnan(values).any():
+            raise InvalidValueError(f"column {name!r} contains NaN at row {data.index[np.isnan(values)][0]!r}")
+        mech = self._mechanisms.get(name)
+        if mech is not None and mech.discrete:
+            bad = (values != np.round(values)) | (values < 0) | (values >= mech.n_levels)
+            if bad.any():
+                raise InvalidValueError(
+                    f"column {name!r} has value {values[bad][0]!r}; {name!r} is {mech.kind} with levels "
+                    f"{list(range(mech.n_levels))}"
+                )
+        return torch.from_numpy(np.array(values))
+
+
+def _check_n(n_samples) -> int:
+    if isinstance(n_samples, (bool, np.bool_)) or not isinstance(n_samples, (int, np.integer)) or n_samples <= 0:
+        raise InvalidValueError(f"n_samples must be a positive int, got {n_samples!r}")
+    return int(n_samples)

@@ -1,0 +1,214 @@
+"""Interventions: hard (a value), stochastic (a distribution), soft (a function of the
+pre-intervention value and the parents), on one or several variables at once.
+
+An :class:`Intervention` is an immutable mapping from variable names to such
+assignments; it prints as ``do(T=1, M~Normal(0, 1), X=X+1)`` so it can label results.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import torch
+
+from ..exceptions import InvalidInterventionError
+from .mechanisms import Discrete, Mechanism
+from .noise import DTYPE, Noise, as_noise
+
+
+class Soft:
+    """A soft intervention ``new_value = fn(value, parents)``, vectorised over units.
+
+    ``fn`` receives the value the variable would take without the intervention and a
+    dict of its parents' values. Use :func:`shift` and :func:`scale` for the common cases.
+    """
+
+    def __init__(self, fn: Callable[[torch.Tensor, Mapping[str, torch.Tensor]], torch.Tensor], label: str = "f({})"):
+        if not callable(fn):
+            raise InvalidInterventionError(f"a soft intervention needs a callable, got {fn!r}")
+        self.fn, self.label = fn, label
+
+    def format(self, name: str) -> str:
+        return "=" + self.label.format(name)
+
+
+class Shift(Soft):
+    """``value + delta``."""
+
+    def __init__(self, delta: float):
+        self.delta = _finite(delta, "shift")
+        super().__init__(lambda v, pa: v + self.delta, "{}" + f"{self.delta:+g}")
+
+
+class Scale(Soft):
+    """``value * factor``."""
+
+    def __init__(self, factor: float):
+        self.factor = _finite(factor, "scale")
+        super().__init__(lambda v, pa: v * self.factor, "{}" + f"*{self.factor:g}")
+
+
+def shift(delta: float) -> Shift:
+    """Soft intervention adding ``delta`` to the variable's natural value."""
+    return Shift(delta)
+
+
+def scale(factor: float) -> Scale:
+    """Soft intervention multiplying the variable's natural value by ``factor``."""
+    return Scale(factor)
+
+
+def _finite(value, what: str) -> float:
+    try:
+        out = float(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInterventionError(f"{what} needs a number, got {value!r}") from exc
+    if not math.isfinite(out):
+        raise InvalidInterventionError(f"{what} needs a finite number, got {value!r}")
+    return out
+
+
+def _normalise(name: str, spec):
+    """Return a hard value (float or 1-D tensor of per-unit values), a Noise or a Soft."""
+    if isinstance(spec, Soft):
+        return spec
+    if isinstance(spec, (Noise, torch.distributions.Distribution)):
+        return as_noise(spec)
+    if isinstance(spec, (bool, int, float, np.integer, np.floating, np.bool_)):
+        value = float(spec)
+        if not math.isfinite(value):
+            raise InvalidInterventionError(f"do({name}=...) needs a finite value, got {spec!r}")
+        return value
+    if isinstance(spec, (np.ndarray, torch.Tensor)):
+        values = torch.as_tensor(np.asarray(spec, dtype=np.float64), dtype=DTYPE)
+        if values.dim() == 0:
+            return _normalise(name, float(values))
+        if values.dim() != 1 or not torch.isfinite(values).all():
+            raise InvalidInterventionError(f"do({name}=...) with per-unit values needs a finite 1-D array")
+        return values
+    if callable(spec):
+        return Soft(spec)
+    raise InvalidInterventionError(
+        f"do({name}={spec!r}): an intervention is a number (hard), a noise or torch distribution "
+        "(stochastic), or a function of the natural value and the parents (soft: shift, scale)"
+    )
+
+
+class Intervention(Mapping):
+    """An immutable set of assignments ``{variable: value | distribution | Soft}``."""
+
+    def __init__(self, assignments: Mapping | None = None):
+        if isinstance(assignments, Intervention):
+            self._items = dict(assignments._items)
+            return
+        if assignments is None:
+            assignments = {}
+        if not isinstance(assignments, Mapping):
+            raise InvalidInterventionError(
+                f"an intervention is a dict such as {{'T': 1}}, got {assignments!r}"
+            )
+        self._items = {str(k): _normalise(str(k), v) for k, v in assignments.items()}
+
+    def __getitem__(self, key):
+        return self._items[key]
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __len__(self):
+        return len(self._items)
+
+    def __str__(self):
+        parts = []
+        for name, spec in self._items.items():
+            if isinstance(spec, Soft):
+                parts.append(name + spec.format(name))
+            elif isinstance(spec, Noise):
+                parts.append(f"{name}~{spec!r}")
+            elif isinstance(spec, torch.Tensor):
+                parts.append(f"{name}=<{spec.shape[0]} values>")
+            else:
+                parts.append(f"{name}={spec:g}")
+        return f"do({', '.join(parts)})"
+
+    __repr__ = __str__
+
+    def is_hard(self, name: str) -> bool:
+        return not isinstance(self._items[name], (Soft, Noise))
+
+
+class Intervened(Mechanism):
+    """The mechanism of a variable under an intervention (built by ``SCM.do``)."""
+
+    def __init__(self, original: Mechanism, spec, name: str = "_"):
+        self.original, self.spec, self.name = original, spec, name
+        self.kind, self.n_levels = original.kind, original.n_levels
+        if isinstance(spec, Soft):
+            self.parents, self.noise = original.parents, original.noise
+        elif isinstance(spec, Noise):
+            self.parents, self.noise = (), spec
+        else:
+            self.parents, self.noise = (), original.noise
+
+    @property
+    def stochastic(self) -> bool:
+        return isinstance(self.spec, Noise)
+
+    def evaluate(self, parents, noise):
+        spec = self.spec
+        if isinstance(spec, Soft):
+            out = spec.fn(self.original.evaluate(parents, noise), parents)
+            return torch.as_tensor(out, dtype=DTYPE).expand(noise.shape[0])
+        if isinstance(spec, Noise):
+            return noise
+        if isinstance(spec, torch.Tensor):
+            return spec
+        return torch.full((noise.shape[0],), spec, dtype=DTYPE)
+
+    def evaluate_hard(self, n: int) -> torch.Tensor:
+        spec = self.spec
+        return spec if isinstance(spec, torch.Tensor) else torch.full((n,), spec, dtype=DTYPE)
+
+    def table(self, parent_levels):
+        """The factor of a hard or (for discrete variables) stochastic intervention."""
+        if isinstance(self.spec, Soft):
+            raise InvalidInterventionError("soft interventions on discrete variables are not supported")
+        out = np.zeros(self.n_levels)
+        if isinstance(self.spec, Noise):
+            levels = torch.arange(self.n_levels, dtype=DTYPE)
+            dist = self.spec.to_torch()
+            out[:] = dist.log_prob(levels.to(dist.mean.dtype)).exp().double().numpy()
+        else:
+            out[int(self.spec)] = 1.0
+        return out
+
+    def __repr__(self):
+        return f"{Intervention({self.name: self.spec})}"
+
+
+def check_discrete_spec(name: str, mech: Discrete, spec) -> None:
+    """Hard values on a discrete variable must be levels; soft ones are not allowed."""
+    levels = list(range(mech.n_levels))
+    if isinstance(spec, Soft):
+        raise InvalidInterventionError(
+            f"do({name}=...): soft interventions apply to continuous variables; {name!r} is {mech.kind} "
+            f"with levels {levels}"
+        )
+    if isinstance(spec, Noise):
+        support = spec.to_torch().support
+        if not isinstance(support, (torch.distributions.constraints._IntegerInterval,
+                                    torch.distributions.constraints._Boolean,
+                                    torch.distributions.constraints._IntegerGreaterThan)):
+            raise InvalidInterventionError(
+                f"do({name}~{spec!r}): {name!r} is {mech.kind} with levels {levels}; a stochastic intervention "
+                "needs a discrete distribution (torch Bernoulli or Categorical)"
+            )
+        return
+    values = spec if isinstance(spec, torch.Tensor) else torch.tensor([spec], dtype=DTYPE)
+    bad = values[(values != values.round()) | (values < 0) | (values >= mech.n_levels)]
+    if bad.numel():
+        raise InvalidInterventionError(
+            f"do({name}={float(bad[0]):g}): {name!r} is {mech.kind} with levels {levels}"
+        )

@@ -1,0 +1,197 @@
+"""Noise distributions that draw from an explicit ``torch.Generator``.
+
+``torch.distributions`` draws from torch's global generator; causalab never does, so
+each family below samples from uniforms or normals of a given generator. Any other
+torch distribution can be wrapped with :class:`Distribution`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from ..exceptions import InvalidValueError
+
+DTYPE = torch.float64
+
+
+def _check_positive(name: str, value: float, family: str) -> float:
+    value = float(value)
+    if not math.isfinite(value) or value <= 0:
+        raise InvalidValueError(f"{family}: {name} must be a positive finite number, got {value!r}")
+    return value
+
+
+def _check_finite(name: str, value: float, family: str) -> float:
+    value = float(value)
+    if not math.isfinite(value):
+        raise InvalidValueError(f"{family}: {name} must be finite, got {value!r}")
+    return value
+
+
+class Noise:
+    """Base class: a univariate noise distribution.
+
+    Subclasses implement :meth:`sample` (with an explicit generator), :meth:`cdf`,
+    :meth:`to_torch` (for Pyro models) and, where known, ``mean`` and ``variance``.
+    """
+
+    mean: float = float("nan")
+    variance: float = float("nan")
+
+    def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
+        raise NotImplementedError
+
+    def cdf(self, x: torch.Tensor) -> torch.Tensor:
+        return self.to_torch().cdf(x)
+
+    def to_torch(self) -> torch.distributions.Distribution:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and vars(self) == vars(other)
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, repr(self)))
+
+
+class Normal(Noise):
+    """Gaussian noise ``N(loc, scale**2)``."""
+
+    def __init__(self, loc: float = 0.0, scale: float = 1.0):
+        self.loc = _check_finite("loc", loc, "Normal")
+        self.scale = _check_positive("scale", scale, "Normal")
+        self.mean, self.variance = self.loc, self.scale**2
+
+    def sample(self, n, generator):
+        return torch.randn(n, generator=generator, dtype=DTYPE).mul_(self.scale).add_(self.loc)
+
+    def to_torch(self):
+        return torch.distributions.Normal(torch.tensor(self.loc, dtype=DTYPE), torch.tensor(self.scale, dtype=DTYPE))
+
+    def __repr__(self):
+        return f"Normal({self.loc:g}, {self.scale:g})"
+
+
+class Uniform(Noise):
+    """Uniform noise on ``[low, high)``."""
+
+    def __init__(self, low: float = 0.0, high: float = 1.0):
+        self.low = _check_finite("low", low, "Uniform")
+        self.high = _check_finite("high", high, "Uniform")
+        if self.high <= self.low:
+            raise InvalidValueError(f"Uniform: high must exceed low, got low={low!r}, high={high!r}")
+        self.mean = (self.low + self.high) / 2
+        self.variance = (self.high - self.low) ** 2 / 12
+
+    def sample(self, n, generator):
+        u = torch.rand(n, generator=generator, dtype=DTYPE)
+        if (self.low, self.high) != (0.0, 1.0):
+            u.mul_(self.high - self.low).add_(self.low)
+        return u
+
+    def cdf(self, x):
+        return ((x - self.low) / (self.high - self.low)).clamp(0.0, 1.0)
+
+    def to_torch(self):
+        return torch.distributions.Uniform(torch.tensor(self.low, dtype=DTYPE), torch.tensor(self.high, dtype=DTYPE))
+
+    def __repr__(self):
+        return f"Uniform({self.low:g}, {self.high:g})"
+
+
+class Laplace(Noise):
+    """Laplace noise with location ``loc`` and scale ``scale``."""
+
+    def __init__(self, loc: float = 0.0, scale: float = 1.0):
+        self.loc = _check_finite("loc", loc, "Laplace")
+        self.scale = _check_positive("scale", scale, "Laplace")
+        self.mean, self.variance = self.loc, 2 * self.scale**2
+
+    def sample(self, n, generator):
+        # inverse CDF of a uniform on (-1/2, 1/2)
+        u = torch.rand(n, generator=generator, dtype=DTYPE) - 0.5
+        return self.loc - self.scale * torch.sign(u) * torch.log1p(-2 * u.abs())
+
+    def to_torch(self):
+        return torch.distributions.Laplace(torch.tensor(self.loc, dtype=DTYPE), torch.tensor(self.scale, dtype=DTYPE))
+
+    def __repr__(self):
+        return f"Laplace({self.loc:g}, {self.scale:g})"
+
+
+class Exponential(Noise):
+    """Exponential noise with rate ``rate`` (mean ``1/rate``)."""
+
+    def __init__(self, rate: float = 1.0):
+        self.rate = _check_positive("rate", rate, "Exponential")
+        self.mean, self.variance = 1 / self.rate, 1 / self.rate**2
+
+    def sample(self, n, generator):
+        return torch.empty(n, dtype=DTYPE).exponential_(self.rate, generator=generator)
+
+    def to_torch(self):
+        return torch.distributions.Exponential(torch.tensor(self.rate, dtype=DTYPE))
+
+    def __repr__(self):
+        return f"Exponential({self.rate:g})"
+
+
+class Distribution(Noise):
+    """Any univariate ``torch.distributions.Distribution`` used as noise.
+
+    Draws by inverse CDF where the distribution has one; otherwise it seeds torch's
+    global generator from ``generator`` inside ``torch.random.fork_rng``, which restores
+    the global state afterwards.
+    """
+
+    def __init__(self, distribution: torch.distributions.Distribution):
+        if not isinstance(distribution, torch.distributions.Distribution):
+            raise InvalidValueError(
+                f"Distribution expects a torch.distributions.Distribution, got {type(distribution).__name__}"
+            )
+        if distribution.batch_shape != () or distribution.event_shape != ():
+            raise InvalidValueError(
+                f"noise must be univariate (batch and event shape ()), got batch_shape="
+                f"{tuple(distribution.batch_shape)}, event_shape={tuple(distribution.event_shape)}"
+            )
+        self.distribution = distribution
+        try:
+            self.mean, self.variance = float(distribution.mean), float(distribution.variance)
+        except NotImplementedError:
+            pass
+
+    def sample(self, n, generator):
+        u = torch.rand(n, generator=generator, dtype=DTYPE)
+        try:
+            return self.distribution.icdf(u.to(self.distribution.mean.dtype)).to(DTYPE)
+        except NotImplementedError:
+            seed = int(torch.randint(0, 2**62, (1,), generator=generator))
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(seed)
+                return self.distribution.sample((n,)).to(DTYPE)
+
+    def to_torch(self):
+        return self.distribution
+
+    def __eq__(self, other):
+        return isinstance(other, Distribution) and other.distribution is self.distribution
+
+    def __hash__(self):
+        return id(self.distribution)
+
+    def __repr__(self):
+        return f"Distribution({self.distribution!r})"
+
+
+def as_noise(value) -> Noise:
+    """Accept a :class:`Noise` or a torch distribution; anything else is an error."""
+    if isinstance(value, Noise):
+        return value
+    if isinstance(value, torch.distributions.Distribution):
+        return Distribution(value)
+    raise InvalidValueError(
+        f"noise must be a causalab noise (Normal, Uniform, Laplace, Exponential) or a "
+        f"torch distribution, got {value!r}"
+    )
