@@ -32,7 +32,8 @@ _LAZY = {
         "Discrete", "Table", "Threshold", "Logistic",
         "Noise", "Normal", "Uniform", "Laplace", "Exponential", "Distribution",
     )},
-    **{name: "causalab.envs" for name in ("Environment", "make", "register", "list_environments")},
+    "Environment": "causalab.envs.base",
+    **{name: "causalab.envs.registry" for name in ("make", "register", "list_environments")},
 }
 
 __all__ = sorted([

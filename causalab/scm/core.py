@@ -309,8 +309,8 @@ class SCM(GraphQueries, ExactQueries):
         for i, v in enumerate(names):
             out[i] = np.bincount(unit, weights=weight * values[v], minlength=n)
         df = pd.DataFrame(out.T, columns=names, index=index, copy=False)
-        exact = len(unit) == n
-        ints = [c for c in names if self._mechanisms[c].discrete and exact]
+        # discrete columns stay integers where every unit's counterfactual is certain
+        ints = [c for i, c in enumerate(names) if self._mechanisms[c].discrete and np.all(out[i] == np.round(out[i]))]
         return df.astype({c: np.int64 for c in ints}) if ints else df
 
     def counterfactual_distribution(self, data: pd.DataFrame, do: Mapping | Intervention, variable: str,

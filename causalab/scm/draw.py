@@ -48,11 +48,17 @@ def draw_scm(scm, ax=None, roles: dict | None = None, title: str | None = None):
     nodes = nx.draw_networkx_nodes(full, pos, ax=ax, node_color=colours, node_size=900, edgecolors="black")
     nodes.set_linestyle(["--" if v in scm._hidden else "-" for v in full])
     nx.draw_networkx_labels(full, pos, ax=ax, font_size=9)
-    kept = [e for e in full.edges if e not in scm._cut_edges]
-    nx.draw_networkx_edges(full, pos, edgelist=kept, ax=ax, node_size=900, arrowsize=15)
-    if scm._cut_edges:
-        nx.draw_networkx_edges(full, pos, edgelist=list(scm._cut_edges), ax=ax, node_size=900, arrowsize=15,
-                               edge_color="#b0b0b0", style="dashed")
+    layer = nx.get_node_attributes(full, "layer")
+    for cut in (False, True):
+        for long in (False, True):
+            # edges that skip a layer are bent so they do not hide behind the nodes between
+            edges = [(u, v) for u, v in full.edges
+                     if ((u, v) in scm._cut_edges) == cut and (layer[v] - layer[u] > 1) == long]
+            if edges:
+                nx.draw_networkx_edges(full, pos, edgelist=edges, ax=ax, node_size=900, arrowsize=15,
+                                       connectionstyle="arc3,rad=0.35" if long else "arc3",
+                                       edge_color="#b0b0b0" if cut else "black",
+                                       style="dashed" if cut else "solid")
     ax.set_title(title if title is not None else " ".join(map(str, scm.interventions)))
     ax.set_axis_off()
     ax.margins(0.15)

@@ -82,7 +82,7 @@ def _normalise(name: str, spec):
             raise InvalidInterventionError(f"do({name}=...) needs a finite value, got {spec!r}")
         return value
     if isinstance(spec, (np.ndarray, torch.Tensor)):
-        values = torch.as_tensor(np.asarray(spec, dtype=np.float64), dtype=DTYPE)
+        values = torch.as_tensor(np.array(spec, dtype=np.float64), dtype=DTYPE)
         if values.dim() == 0:
             return _normalise(name, float(values))
         if values.dim() != 1 or not torch.isfinite(values).all():

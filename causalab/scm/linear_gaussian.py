@@ -40,16 +40,19 @@ def _row(mech, index):
     return None
 
 
-def linear_gaussian_form(scm):
-    """Return ``(names, A, c, v)`` for a linear-Gaussian SCM, or None.
+def linear_gaussian_form(scm, variables=None):
+    """Return ``(names, A, c, v)`` when ``variables`` and their ancestors (all variables
+    by default) are linear-Gaussian, or None.
 
     ``A = (I - B)^{-1}``, ``c`` the constants, ``v`` the noise variances.
     """
-    names = scm.variables
+    relevant = scm._relevant(variables) if variables is not None else set(scm.variables)
+    names = [n for n in scm.variables if n in relevant]
     index = {n: i for i, n in enumerate(names)}
     k = len(names)
     B, c, v = np.zeros((k, k)), np.zeros(k), np.zeros(k)
-    for name, mech in scm._mechanisms.items():
+    for name in names:
+        mech = scm._mechanisms[name]
         row = _row(mech, index)
         if row is None:
             return None

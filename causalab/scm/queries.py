@@ -163,7 +163,7 @@ class ExactQueries:
         if model._discrete_over({variable, *given}):
             dist = model.distribution(variable, given=given)
             return Estimate(float(np.dot(dist.index.to_numpy(dtype=float), dist.to_numpy())))
-        form = linear_gaussian_form(model)
+        form = linear_gaussian_form(model, {variable, *given})
         if form is not None:
             mean, _ = moments(form, given)
             return Estimate(float(mean[form[0].index(variable)]))
@@ -193,13 +193,14 @@ class ExactQueries:
         """Exact ``Cov[a, b | given]`` under ``do`` for a linear-Gaussian model (path algebra)."""
         model = self.do(do) if do else self
         model._check_names([a, b])
-        form = linear_gaussian_form(model)
+        given = model._check_event(given, "given")
+        form = linear_gaussian_form(model, {a, b, *given})
         if form is None:
             raise UnsupportedQueryError(
                 "covariance() is exact only for linear-Gaussian models (Linear mechanisms, Normal noise); "
                 "estimate it from scm.sample(...) instead"
             )
-        _, cov = moments(form, model._check_event(given, "given"))
+        _, cov = moments(form, given)
         names = form[0]
         return Estimate(float(cov[names.index(a), names.index(b)]))
 
@@ -213,7 +214,7 @@ class ExactQueries:
         differences.
         """
         self._check_names([treatment, outcome])
-        if self._discrete_over({outcome}) or linear_gaussian_form(self) is not None:
+        if self._discrete_over({outcome}) or linear_gaussian_form(self, {outcome}) is not None:
             hi = self.expectation(outcome, do={treatment: treated})
             lo = self.expectation(outcome, do={treatment: control})
             return Estimate(float(hi) - float(lo))
@@ -235,7 +236,7 @@ class ExactQueries:
             y1 = self._world_expectation(worlds, 0, outcome, given)
             y0 = self._world_expectation(worlds, 1, outcome, given)
             return Estimate(y1 - y0)
-        form = linear_gaussian_form(self)
+        form = linear_gaussian_form(self, {treatment, outcome})
         if form is not None:
             return Estimate(total_effect(form, treatment, outcome) * (float(treated) - float(control)))
         if not self._mechanisms[treatment].discrete:
@@ -280,7 +281,7 @@ class ExactQueries:
         if self._discrete_over({treatment, outcome, *mediators}):
             worlds = [{}, control_world, direct_world, treated_world]
             return tuple(Estimate(self._world_expectation(worlds, w, outcome, {})) for w in (2, 1, 3))
-        form = linear_gaussian_form(self)
+        form = linear_gaussian_form(self, {treatment, outcome, *mediators})
         if form is not None:
             # Y is linear in its mediators, so E[Y_{t, M_c}] = E[Y | do(T=t, M=E[M_c])].
             m_control = {m: float(self.expectation(m, do=control_world)) for m in mediators}
