@@ -73,7 +73,8 @@ class RegistrationError(CausalabError, ValueError):
 def did_you_mean(name: object, allowed: Iterable[object]) -> str:
     """Return ``" Did you mean 'x'?"`` for the closest allowed name, or ``""``."""
     choices = [str(a) for a in allowed]
-    close = difflib.get_close_matches(str(name), choices, n=1, cutoff=0.5)
+    same_case = [c for c in choices if c.lower() == str(name).lower()]
+    close = same_case or difflib.get_close_matches(str(name), choices, n=1, cutoff=0.5)
     return f" Did you mean {close[0]!r}?" if close else ""
 
 
