@@ -4,11 +4,12 @@ named regimes, knobs, a story, and the truth only the model knows."""
 from __future__ import annotations
 
 import copy
+import inspect
 from collections.abc import Mapping
 
 import pandas as pd
 
-from ..exceptions import UnsupportedQueryError
+from ..exceptions import InvalidValueError, UnsupportedQueryError, did_you_mean
 from ..scm import SCM, Intervention
 
 
@@ -41,8 +42,21 @@ class Environment:
     expected: Mapping[str, tuple[bool, str]] = {}
 
     def __init__(self, **knobs):
-        self.knobs = dict(knobs)
-        self.scm: SCM = self.build(**knobs)
+        defaults = self.knob_defaults()
+        for k in knobs:
+            if k not in defaults:
+                raise InvalidValueError(
+                    f"{type(self).__name__} has no knob {k!r}; its knobs are {sorted(defaults)}."
+                    f"{did_you_mean(k, defaults)}"
+                )
+        self.knobs = {**defaults, **knobs}
+        self.scm: SCM = self.build(**self.knobs)
+
+    @classmethod
+    def knob_defaults(cls) -> dict:
+        """The knobs (keyword arguments of :meth:`build`) and their defaults."""
+        params = list(inspect.signature(cls.build).parameters.values())[1:]
+        return {p.name: p.default for p in params}
 
     def build(self, **knobs) -> SCM:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -7,13 +7,12 @@ neither torch nor any environment module; ``make`` imports the entry point on de
 from __future__ import annotations
 
 import importlib
-import inspect
 import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..exceptions import InvalidValueError, RegistrationError, UnknownEnvironmentError, did_you_mean
+from ..exceptions import RegistrationError, UnknownEnvironmentError, did_you_mean
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*-v\d+$")
 
@@ -74,13 +73,6 @@ def make(id: str, **knobs):
     if isinstance(factory, str):
         module, _, name = factory.partition(":")
         factory = getattr(importlib.import_module(module), name)
-    params = inspect.signature(factory).parameters
-    if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
-        for k in knobs:
-            if k not in params:
-                raise InvalidValueError(
-                    f"{id} has no knob {k!r}; its knobs are {sorted(params)}.{did_you_mean(k, params)}"
-                )
     env = factory(**{**entry.kwargs, **knobs})
     env.id = id
     return env

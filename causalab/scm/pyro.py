@@ -16,22 +16,33 @@ from .mechanisms import Additive, Discrete, Linear, LocationScale, Root
 from .noise import DTYPE
 
 
+def _pyro(noise, n):
+    """The Pyro twin of a noise's torch distribution, expanded over ``n`` units."""
+    import pyro.distributions as dist
+
+    d = noise.to_torch()
+    if not isinstance(d, dist.Distribution):
+        params = {k: getattr(d, k) for k in d.arg_constraints if k in vars(d)}
+        d = getattr(dist, type(d).__name__)(**params)
+    return d.expand([n])
+
+
 def _site(mech, parents, n):
     import pyro.distributions as dist
     from pyro.distributions.transforms import AffineTransform
 
     if isinstance(mech, Intervened) and not isinstance(mech.spec, (torch.Tensor,)) and mech.parents == ():
         if mech.stochastic:
-            return mech.spec.to_torch().expand([n])
+            return _pyro(mech.spec, n)
         return dist.Delta(torch.full((n,), float(mech.spec), dtype=DTYPE))
     if isinstance(mech, Root):
-        return mech.noise.to_torch().expand([n])
+        return _pyro(mech.noise, n)
     if isinstance(mech, Discrete):
         probs = mech.probs(parents, n)
         if mech.n_levels == 2:
             return dist.Bernoulli(probs=probs[:, 1])
         return dist.Categorical(probs=probs)
-    base = mech.noise.to_torch().expand([n])
+    base = _pyro(mech.noise, n)
     if isinstance(mech, (Linear, Additive)):
         loc = mech.evaluate(parents, torch.zeros(n, dtype=DTYPE))
         return dist.TransformedDistribution(base, [AffineTransform(loc, 1.0)])
@@ -60,7 +71,7 @@ def to_pyro(scm):
                 parents = {p: values[p] for p in mech.parents}
                 site = _site(mech, parents, n_samples)
                 if site is None:
-                    u = pyro.sample(f"U[{name}]", mech.noise.to_torch().expand([n_samples]))
+                    u = pyro.sample(f"U[{name}]", _pyro(mech.noise, n_samples))
                     site = dist.Delta(mech.evaluate(parents, u.to(DTYPE)))
                 values[name] = pyro.sample(name, site).to(DTYPE)
         return values

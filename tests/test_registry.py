@@ -1,0 +1,57 @@
+"""The registry, the catalog and a light `import causalab`."""
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import causalab as cl
+
+
+def test_list_environments_table():
+    table = cl.list_environments()
+    assert list(table.columns) == ["id", "tags", "story"]
+    assert {"KidneyStones-v0", "FrontDoor-v0"} <= set(table["id"])
+    assert table["story"].str.len().gt(10).all()
+
+
+def test_unknown_id_suggests_close_match():
+    with pytest.raises(cl.UnknownEnvironmentError, match="Did you mean 'KidneyStones-v0'"):
+        cl.make("KidneyStone-v0")
+
+
+def test_unknown_knob_is_named():
+    with pytest.raises(cl.InvalidValueError, match="no knob 'strength'"):
+        cl.make("KidneyStones-v0", strength=2)
+
+
+def test_register_twice_needs_override():
+    from environments.kidney_stones import KidneyStones
+
+    cl.register("MyStones-v0", KidneyStones, story="a copy")
+    with pytest.raises(cl.RegistrationError, match="already registered"):
+        cl.register("MyStones-v0", KidneyStones)
+    cl.register("MyStones-v0", KidneyStones, story="replaced", override=True)
+    env = cl.make("MyStones-v0")
+    assert env.id == "MyStones-v0"
+    with pytest.raises(cl.RegistrationError, match="Name-v0"):
+        cl.register("no_version", KidneyStones)
+
+
+def test_environment_do_is_a_new_object_and_roles_are_declared():
+    env = cl.make("KidneyStones-v0")
+    treated = env.do({"T": 1})
+    assert env.scm.interventions == () and len(treated.scm.interventions) == 1
+    assert env.roles == {"S": "covariate", "T": "treatment", "R": "outcome"}
+    assert set(env.regimes) == {"do(T=0)", "do(T=1)"}
+    fd = cl.make("FrontDoor-v0")
+    assert fd.hidden == ["U"] and "U" not in fd.sample(10, seed=0)
+    assert fd.expected["frontdoor"][0] and not fd.expected["backdoor"][0]
+
+
+def test_import_and_listing_stay_light():
+    code = ("import sys, causalab as cl; cl.list_environments(); "
+            "heavy = [m for m in ('torch', 'pyro', 'dowhy') if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
