@@ -46,7 +46,7 @@ def test_sampling_leaves_global_rng_alone(scm):
 
 
 def test_chunking_does_not_change_distribution(scm, monkeypatch):
-    monkeypatch.setattr(core, "CHUNK_ELEMENTS", 64)  # chunks of 1024 rows
+    monkeypatch.setattr(core, "CHUNK_ROWS", 1000)
     df = scm.sample(5000, seed=0)
     world = scm.sample_world(5000, seed=0)
     # every unit satisfies its structural equations across chunk borders

@@ -7,7 +7,10 @@ Sampling, interventions and counterfactuals live here; exact queries are in
 from __future__ import annotations
 
 import copy
+import warnings
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
@@ -32,8 +35,13 @@ from .mechanisms import Discrete, Mechanism, Root
 from .noise import DTYPE, Noise
 from .queries import ExactQueries
 
-#: Elements (rows x variables) simulated per chunk; bounds working memory while sampling.
-CHUNK_ELEMENTS = 2**22
+#: Rows simulated per chunk. Chunk ``c`` of variable ``v`` draws its noise from its own
+#: stream keyed by ``(seed, v, c)``, so chunks can run in parallel threads and the same
+#: seed gives the same frame however they are scheduled. Bounds working memory too.
+CHUNK_ROWS = 131072
+#: Threads that simulate chunks (torch releases the GIL in its kernels).
+SAMPLING_THREADS = 2
+_POOL: ThreadPoolExecutor | None = None
 
 
 def noise_column(name: str) -> str:
@@ -231,7 +239,8 @@ class SCM(GraphQueries, ExactQueries):
     def sample(self, n_samples: int, seed=None, hidden: bool = False, noise: bool = False) -> pd.DataFrame:
         """Draw ``n_samples`` units.
 
-        Vectorised over units in topological order and chunked, so memory stays close to
+        Vectorised over units in topological order, in chunks of rows simulated in
+        parallel threads and written straight into the output, so memory stays close to
         the size of the output. The same ``seed`` gives bit-identical frames, and each
         variable's noise comes from its own stream, so models that differ only by an
         intervention share the noise of every variable (``sample`` on ``scm`` and on
@@ -257,19 +266,25 @@ class SCM(GraphQueries, ExactQueries):
         columns = list(names) + ([noise_column(v) for v in self.variables] if noise else [])
         slot = {c: i for i, c in enumerate(columns)}
         out = np.empty((len(columns), n), dtype=np.float64)
-        gens = {v: torch_generator(root, v, "do" if getattr(m, "stochastic", False) else "") for v, m in self._mechanisms.items()}
-        chunk = max(1024, CHUNK_ELEMENTS // max(1, len(self._mechanisms)))
-        for start in range(0, n, chunk):
-            stop = min(n, start + chunk)
-            m = stop - start
+        mechs = list(self._mechanisms.items())
+        streams = [(name, "do" if getattr(m, "stochastic", False) else "") for name, m in mechs]
+
+        def simulate(chunk: int) -> None:
+            start, stop = chunk * CHUNK_ROWS, min(n, (chunk + 1) * CHUNK_ROWS)
             values = {}
-            for name, mech in self._mechanisms.items():
-                u = mech.noise.sample(m, gens[name])
-                values[name] = mech.evaluate(values, u)
-                if name in slot:
-                    torch.from_numpy(out[slot[name], start:stop]).copy_(values[name])
+            for (name, mech), stream in zip(mechs, streams):
+                u = mech.noise.sample(stop - start, torch_generator(root, *stream, str(chunk)))
+                target = torch.from_numpy(out[slot[name], start:stop]) if name in slot else torch.empty_like(u)
+                values[name] = mech.evaluate_into(values, u, target)
                 if noise:
                     torch.from_numpy(out[slot[noise_column(name)], start:stop]).copy_(u)
+
+        n_chunks = -(-n // CHUNK_ROWS)
+        if n_chunks > 1 and all(m.noise.thread_safe for _, m in mechs):
+            list(_pool().map(simulate, range(n_chunks)))
+        else:
+            for chunk in range(n_chunks):
+                simulate(chunk)
         return self._frame(out, columns, pd.RangeIndex(n))
 
     def sample_world(self, n_samples: int, seed=None) -> pd.DataFrame:
@@ -304,14 +319,20 @@ class SCM(GraphQueries, ExactQueries):
             Same index as ``data``; the variables of ``data`` (and hidden ones when the
             noise was given) under the intervention.
         """
-        unit, weight, values, n, names, index = self._counterfactual_particles(data, do, seed)
-        out = np.empty((len(names), n))
-        for i, v in enumerate(names):
-            out[i] = np.bincount(unit, weights=weight * values[v], minlength=n)
-        df = pd.DataFrame(out.T, columns=names, index=index, copy=False)
-        # discrete columns stay integers where every unit's counterfactual is certain
-        ints = [c for i, c in enumerate(names) if self._mechanisms[c].discrete and np.all(out[i] == np.round(out[i]))]
-        return df.astype({c: np.int64 for c in ints}) if ints else df
+        p = self._counterfactual_particles(data, do, seed)
+        columns = {}
+        for v in p.names:
+            if v not in p.changed and v in data.columns and len(p.unit) == p.n:
+                columns[v] = data[v]  # unchanged: shared with the input, copy-on-write
+                continue
+            values = p.values[v].numpy()
+            if len(p.unit) != p.n:  # several weighted particles per unit: their expectation
+                values = np.bincount(p.unit, weights=p.weight * values, minlength=p.n)
+            # discrete columns stay integers where every unit's counterfactual is certain
+            if self._mechanisms[v].discrete and np.all(values == np.round(values)):
+                values = values.astype(np.int64)
+            columns[v] = values
+        return pd.DataFrame(columns, index=p.index, copy=False)
 
     def counterfactual_distribution(self, data: pd.DataFrame, do: Mapping | Intervention, variable: str,
                                     seed=None) -> pd.DataFrame:
@@ -323,11 +344,11 @@ class SCM(GraphQueries, ExactQueries):
         mech = self._mechanisms[variable]
         if not mech.discrete:
             raise InvalidValueError(f"{variable!r} is continuous; counterfactual_distribution needs a discrete variable")
-        unit, weight, values, n, names, index = self._counterfactual_particles(data, do, seed)
-        level = values[variable].astype(np.int64)
-        probs = np.zeros((n, mech.n_levels))
-        np.add.at(probs, (unit, level), weight)
-        return pd.DataFrame(probs, index=index, columns=list(range(mech.n_levels)))
+        p = self._counterfactual_particles(data, do, seed)
+        level = p.values[variable].numpy().astype(np.int64)
+        probs = np.zeros((p.n, mech.n_levels))
+        np.add.at(probs, (p.unit, level), p.weight)
+        return pd.DataFrame(probs, index=p.index, columns=list(range(mech.n_levels)))
 
     def _counterfactual_particles(self, data, do, seed):
         """Units as weighted particles: one per unit unless a discrete node's noise is uncertain."""
@@ -364,6 +385,8 @@ class SCM(GraphQueries, ExactQueries):
         for name, mech in cf._mechanisms.items():
             pv = {p: vals[p] for p in mech.parents}
             if name not in descendants:
+                if name not in factual:  # a hidden variable left out of a world frame
+                    factual[name] = mech.evaluate(pv, self._column(data, noise_column(name)))
                 vals[name] = factual[name][unit] if len(unit) != n else factual[name]
                 continue
             if isinstance(mech, Intervened) and not isinstance(mech.spec, Soft):
@@ -382,8 +405,7 @@ class SCM(GraphQueries, ExactQueries):
                 fpa = {p: factual[p] for p in base.parents}
                 u = base.abduct(factual[name], fpa)[unit]
                 vals[name] = mech.evaluate(pv, u)
-        out_names = names if has_noise else [v for v in self.variables if v in data.columns]
-        return unit, weight, {v: vals[v].numpy() for v in out_names}, n, out_names, data.index
+        return _Particles(unit, weight, vals, n, names, data.index, descendants)
 
     def _split(self, name, base: Discrete, mech, factual, unit, weight, vals, pv, index):
         """Exact posterior of a discrete node's U, pushed through its counterfactual parents."""
@@ -421,8 +443,8 @@ class SCM(GraphQueries, ExactQueries):
             for v in observed:
                 dist = self._counterfactual_marginal(v, intervention, given)
                 expectations[v][i] = float(np.dot(np.arange(len(dist)), dist))
-        unit = np.arange(n)
-        return unit, np.ones(n), {v: expectations[v][inverse] for v in observed}, n, observed, data.index
+        values = {v: torch.from_numpy(expectations[v][inverse]) for v in observed}
+        return _Particles(np.arange(n), np.ones(n), values, n, observed, data.index, set(observed))
 
     def _column(self, data: pd.DataFrame, name: str) -> torch.Tensor:
         values = data[name].to_numpy(dtype=np.float64, na_value=np.nan)
@@ -436,7 +458,34 @@ class SCM(GraphQueries, ExactQueries):
                     f"column {name!r} has value {values[bad][0]!r}; {name!r} is {mech.kind} with levels "
                     f"{list(range(mech.n_levels))}"
                 )
-        return torch.from_numpy(np.array(values))
+        if not values.flags.writeable:
+            # a read-only view into the caller's frame: share it (causalab never writes into
+            # its inputs) instead of copying every column
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
+                return torch.from_numpy(values)
+        return torch.from_numpy(values)
+
+
+@dataclass
+class _Particles:
+    """Counterfactual units as weighted particles (several per unit only where the noise
+    of a discrete variable is uncertain given the data)."""
+
+    unit: np.ndarray  # the unit of each particle
+    weight: np.ndarray
+    values: dict  # variable -> tensor of particle values
+    n: int
+    names: list  # the variables to return, in order
+    index: pd.Index
+    changed: set  # variables whose values may differ from the input
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=SAMPLING_THREADS, thread_name_prefix="causalab-sample")
+    return _POOL
 
 
 def _check_n(n_samples) -> int:

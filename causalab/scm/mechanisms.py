@@ -59,6 +59,10 @@ class Mechanism:
     def evaluate(self, parents: Mapping[str, Tensor], noise: Tensor) -> Tensor:
         raise NotImplementedError
 
+    def evaluate_into(self, parents: Mapping[str, Tensor], noise: Tensor, out: Tensor) -> Tensor:
+        """:meth:`evaluate` written into ``out`` (sampling writes straight into the output)."""
+        return out.copy_(self.evaluate(parents, noise))
+
     def abduct(self, value: Tensor, parents: Mapping[str, Tensor]) -> Tensor:
         raise UnsupportedQueryError(
             f"{type(self).__name__} has no inverse, so its noise cannot be recovered from data; "
@@ -119,7 +123,18 @@ class Linear(Mechanism):
         return out
 
     def evaluate(self, parents, noise):
-        return self.mean_function(parents, noise.shape[0]).add_(noise)
+        return self.evaluate_into(parents, noise, torch.empty_like(noise))
+
+    def evaluate_into(self, parents, noise, out):
+        # one pass per parent, straight into the output: sampling is memory-bound
+        items = list(self.coefs.items())
+        if items:
+            torch.add(noise, parents[items[0][0]], alpha=items[0][1], out=out)
+            for p, c in items[1:]:
+                out.add_(parents[p], alpha=c)
+        else:
+            out.copy_(noise)
+        return out.add_(self.intercept) if self.intercept else out
 
     def abduct(self, value, parents):
         return value - self.mean_function(parents, value.shape[0])

@@ -3,6 +3,12 @@
 ``torch.distributions`` draws from torch's global generator; causalab never does, so
 each family below samples from uniforms or normals of a given generator. Any other
 torch distribution can be wrapped with :class:`Distribution`.
+
+The built-in families draw in single precision and widen to float64: torch's
+vectorised float32 normal sampler is about five times faster than its float64 one, and
+the widened values are ordinary float64 numbers, so a unit's stored noise replays its
+values exactly. The price is a resolution of 2**-24 in the draws, far below any
+Monte Carlo error.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ import torch
 from ..exceptions import InvalidValueError
 
 DTYPE = torch.float64
+_DRAW = torch.float32
+_HALF_ULP = 2.0**-25  # shifts float32 uniforms from [0, 1) into (0, 1)
 
 
 def _check_positive(name: str, value: float, family: str) -> float:
@@ -39,6 +47,8 @@ class Noise:
 
     mean: float = float("nan")
     variance: float = float("nan")
+    #: draws touch no global state, so several generators may draw in parallel threads
+    thread_safe: bool = True
 
     def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
         raise NotImplementedError
@@ -65,7 +75,8 @@ class Normal(Noise):
         self.mean, self.variance = self.loc, self.scale**2
 
     def sample(self, n, generator):
-        return torch.randn(n, generator=generator, dtype=DTYPE).mul_(self.scale).add_(self.loc)
+        z = torch.randn(n, generator=generator, dtype=_DRAW).to(DTYPE)
+        return z if (self.loc, self.scale) == (0.0, 1.0) else z.mul_(self.scale).add_(self.loc)
 
     def to_torch(self):
         return torch.distributions.Normal(torch.tensor(self.loc, dtype=DTYPE), torch.tensor(self.scale, dtype=DTYPE))
@@ -86,7 +97,7 @@ class Uniform(Noise):
         self.variance = (self.high - self.low) ** 2 / 12
 
     def sample(self, n, generator):
-        u = torch.rand(n, generator=generator, dtype=DTYPE)
+        u = torch.rand(n, generator=generator, dtype=_DRAW).to(DTYPE)
         if (self.low, self.high) != (0.0, 1.0):
             u.mul_(self.high - self.low).add_(self.low)
         return u
@@ -110,8 +121,8 @@ class Laplace(Noise):
         self.mean, self.variance = self.loc, 2 * self.scale**2
 
     def sample(self, n, generator):
-        # inverse CDF of a uniform on (-1/2, 1/2)
-        u = torch.rand(n, generator=generator, dtype=DTYPE) - 0.5
+        # inverse CDF of a uniform on the open interval (-1/2, 1/2)
+        u = torch.rand(n, generator=generator, dtype=_DRAW).to(DTYPE) + (_HALF_ULP - 0.5)
         return self.loc - self.scale * torch.sign(u) * torch.log1p(-2 * u.abs())
 
     def to_torch(self):
@@ -129,7 +140,7 @@ class Exponential(Noise):
         self.mean, self.variance = 1 / self.rate, 1 / self.rate**2
 
     def sample(self, n, generator):
-        return torch.empty(n, dtype=DTYPE).exponential_(self.rate, generator=generator)
+        return torch.empty(n, dtype=_DRAW).exponential_(self.rate, generator=generator).to(DTYPE)
 
     def to_torch(self):
         return torch.distributions.Exponential(torch.tensor(self.rate, dtype=DTYPE))
@@ -145,6 +156,8 @@ class Distribution(Noise):
     global generator from ``generator`` inside ``torch.random.fork_rng``, which restores
     the global state afterwards.
     """
+
+    thread_safe = False
 
     def __init__(self, distribution: torch.distributions.Distribution):
         if not isinstance(distribution, torch.distributions.Distribution):
@@ -163,7 +176,7 @@ class Distribution(Noise):
             pass
 
     def sample(self, n, generator):
-        u = torch.rand(n, generator=generator, dtype=DTYPE)
+        u = torch.rand(n, generator=generator, dtype=DTYPE).clamp_(2.0**-54, 1 - 2.0**-53)  # in (0, 1)
         try:
             return self.distribution.icdf(u.to(self.distribution.mean.dtype)).to(DTYPE)
         except NotImplementedError:
