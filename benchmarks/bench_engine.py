@@ -63,12 +63,16 @@ def sampling(n_rows: int, repeat: int):
     peer_do = best_time(lambda: gcm.interventional_samples(model, {target: lambda x: 1.0},
                                                            num_samples_to_draw=n_rows), repeat)
     gen = torch.Generator().manual_seed(0)
-    noise_only = best_time(lambda: [torch.randn(n_rows, generator=gen, dtype=torch.float64) for _ in range(50)],
-                           repeat)
+    # causalab draws noise in float32 and widens it (see causalab/scm/noise.py): the
+    # like-for-like baseline is torch drawing the same float32 normals, one call per variable
+    noise32 = best_time(lambda: [torch.randn(n_rows, generator=gen) for _ in range(50)], repeat)
+    noise64 = best_time(lambda: [torch.randn(n_rows, generator=gen, dtype=torch.float64) for _ in range(50)],
+                        repeat)
     return [
         (f"sample {n_rows:,} rows x 50 vars vs gcm.draw_samples", ours, peer, ">= 5x"),
         (f"do() sample {n_rows:,} rows vs gcm.interventional_samples", ours_do, peer_do, ">= 5x"),
-        (f"sample {n_rows:,} rows vs torch drawing the noise alone", ours, noise_only, ">= 0.5x (within 2x)"),
+        (f"sample {n_rows:,} rows vs torch drawing the float32 noise alone", ours, noise32, ">= 0.5x (within 2x)"),
+        (f"sample {n_rows:,} rows vs torch drawing float64 noise alone", ours, noise64, "(for reference)"),
     ]
 
 
@@ -113,16 +117,21 @@ def discrete_queries(repeat: int):
 
 
 MEMORY_CHILD = """
-import resource, sys
-import numpy as np
+import sys
 from causalab.scm.random_models import random_linear_gaussian
+
+def status(field):
+    for line in open("/proc/self/status"):
+        if line.startswith(field):
+            return int(line.split()[1]) * 1024
+
 n = int(sys.argv[1])
 scm = random_linear_gaussian(50, 2.0, seed=0)
-scm.sample(1000, seed=0)
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+scm.sample(300_000, seed=0)  # warm up: threads, allocator
+open("/proc/self/clear_refs", "w").write("5")  # reset the peak-RSS mark (VmHWM)
+before = status("VmRSS")
 df = scm.sample(n, seed=1)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(before, peak, df.memory_usage(index=False).sum())
+print(before, status("VmHWM"), df.memory_usage(index=False).sum())
 """
 
 
@@ -132,8 +141,8 @@ def memory(n_rows: int):
     before, peak, size = map(int, out.stdout.split())
     print(f"\nsample {n_rows:,} rows x 50 vars: output {size / 2**30:.2f} GiB, peak RSS {peak / 2**30:.2f} GiB "
           f"(process before sampling {before / 2**30:.2f} GiB)")
-    print(f"  peak / output = {peak / size:.2f} (whole process), (peak - before) / output = "
-          f"{(peak - before) / size:.2f}   target < 1.5")
+    print(f"  (peak - before) / output = {(peak - before) / size:.2f}   target < 1.5; "
+          f"whole process peak / output = {peak / size:.2f}")
 
 
 def main():

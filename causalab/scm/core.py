@@ -281,7 +281,13 @@ class SCM(GraphQueries, ExactQueries):
 
         n_chunks = -(-n // CHUNK_ROWS)
         if n_chunks > 1 and all(m.noise.thread_safe for _, m in mechs):
-            list(_pool().map(simulate, range(n_chunks)))
+            # chunks run side by side; torch's own intra-op threads would only oversubscribe the cores
+            threads = torch.get_num_threads()
+            torch.set_num_threads(1)
+            try:
+                list(_pool().map(simulate, range(n_chunks)))
+            finally:
+                torch.set_num_threads(threads)
         else:
             for chunk in range(n_chunks):
                 simulate(chunk)

@@ -8,12 +8,15 @@ over all joint states of a clique rather than looped over worlds.
 
 from __future__ import annotations
 
+import math
 import string
 from collections.abc import Hashable, Mapping, Sequence
 
 import numpy as np
 
 Factor = tuple[np.ndarray, tuple[Hashable, ...]]
+#: Below this many joint states, all factors are multiplied in one einsum.
+SMALL_JOINT = 2**10
 _LETTERS = string.ascii_letters
 
 
@@ -25,7 +28,8 @@ def _einsum(factors: Sequence[Factor], out: tuple) -> np.ndarray:
         for v in scope:
             symbols.setdefault(v, _LETTERS[len(symbols)])
     spec = ",".join("".join(symbols[v] for v in s) for _, s in factors) + "->" + "".join(symbols[v] for v in out)
-    return np.einsum(spec, *[a for a, _ in factors], optimize=len(factors) > 2)
+    # no path optimisation: each call multiplies the few factors of one clique
+    return np.einsum(spec, *[a for a, _ in factors])
 
 
 def reduce_evidence(factors: Sequence[Factor], evidence: Mapping) -> list[Factor]:
@@ -42,32 +46,45 @@ def reduce_evidence(factors: Sequence[Factor], evidence: Mapping) -> list[Factor
 def eliminate(factors: Sequence[Factor], keep: Sequence[Hashable]) -> np.ndarray:
     """Sum the product of ``factors`` over every variable not in ``keep``.
 
-    Returns an array with one axis per variable of ``keep``, in that order.
+    Greedy order: always eliminate the variable whose clique (the variable and its
+    current neighbours in the interaction graph) has the fewest joint states; the
+    neighbour sets are updated incrementally, as elimination connects a variable's
+    neighbours. Returns an array with one axis per variable of ``keep``, in that order.
     """
-    factors = list(factors)
     keep = tuple(keep)
-    card: dict = {}
-    for arr, scope in factors:
-        card.update(zip(scope, arr.shape))
-    todo = set(card) - set(keep)
+    card = {v: k for arr, scope in factors for v, k in zip(scope, arr.shape)}
+    if math.prod(card.values()) <= SMALL_JOINT:
+        return _einsum(factors, keep)  # one vectorised product beats an elimination loop
+    factors = dict(enumerate(factors))
+    holders: dict = {}  # variable -> ids of the factors that mention it
+    neighbours: dict = {}
+    for i, (arr, scope) in factors.items():
+        for v in scope:
+            holders.setdefault(v, set()).add(i)
+            neighbours.setdefault(v, set()).update(scope)
+
+    def cost(v):
+        size = 1
+        for x in neighbours[v]:
+            size *= card[x]
+        return size
+
+    todo = {v: cost(v) for v in card if v not in keep}
+    next_id = len(factors)
     while todo:
-        best, best_size = None, None
-        for v in todo:
-            scope = set()
-            for _, s in factors:
-                if v in s:
-                    scope.update(s)
-            size = 1
-            for x in scope:
-                size *= card[x]
-            if best_size is None or size < best_size:
-                best, best_size = v, size
-        involved = [f for f in factors if best in f[1]]
-        factors = [f for f in factors if best not in f[1]]
+        best = min(todo, key=todo.__getitem__)
+        del todo[best]
+        involved = [factors.pop(i) for i in holders.pop(best)]
         scope = tuple(dict.fromkeys(x for _, s in involved for x in s if x != best))
-        factors.append((_einsum(involved, scope), scope))
-        todo.discard(best)
-    return _einsum(factors, keep)
+        factors[next_id] = (_einsum(involved, scope), scope)
+        for x in scope:
+            holders[x] = {i for i in holders[x] if i in factors} | {next_id}
+            neighbours[x] = (neighbours[x] | set(scope)) - {best}
+        next_id += 1
+        for x in scope:
+            if x in todo:
+                todo[x] = cost(x)
+    return _einsum(list(factors.values()), keep)
 
 
 def response_cells(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -206,9 +206,10 @@ def check_discrete_spec(name: str, mech: Discrete, spec) -> None:
                 "needs a discrete distribution (torch Bernoulli or Categorical)"
             )
         return
-    values = spec if isinstance(spec, torch.Tensor) else torch.tensor([spec], dtype=DTYPE)
-    bad = values[(values != values.round()) | (values < 0) | (values >= mech.n_levels)]
-    if bad.numel():
-        raise InvalidInterventionError(
-            f"do({name}={float(bad[0]):g}): {name!r} is {mech.kind} with levels {levels}"
-        )
+    if isinstance(spec, torch.Tensor):
+        bad = spec[(spec != spec.round()) | (spec < 0) | (spec >= mech.n_levels)]
+        bad = float(bad[0]) if bad.numel() else None
+    else:
+        bad = spec if spec != round(spec) or not 0 <= spec < mech.n_levels else None
+    if bad is not None:
+        raise InvalidInterventionError(f"do({name}={bad:g}): {name!r} is {mech.kind} with levels {levels}")

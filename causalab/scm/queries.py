@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import networkx as nx
 import numpy as np
 import pandas as pd
+import torch
 
 from ..exceptions import InvalidValueError, UnsupportedQueryError, ZeroProbabilityError
 from . import exact
@@ -63,40 +64,60 @@ class ExactQueries:
         return out
 
     def _relevant(self, variables) -> set[str]:
-        out = set(variables)
-        for v in variables:
-            out |= nx.ancestors(self.graph, v)
+        """``variables`` and their ancestors (walked through the mechanisms' parents)."""
+        out, stack = set(), list(variables)
+        while stack:
+            v = stack.pop()
+            if v not in out:
+                out.add(v)
+                stack.extend(self._mechanisms[v].parents)
         return out
 
     def _discrete_over(self, variables) -> bool:
         """True when ``variables`` and all their ancestors are discrete."""
         return all(self._mechanisms[v].discrete for v in self._relevant(variables))
 
-    def _require_discrete(self, query: str, variables=None):
+    def _require_discrete(self, query: str, variables=None) -> set[str]:
+        """Raise unless ``variables`` and their ancestors are discrete; return that set."""
         relevant = self._relevant(variables) if variables is not None else set(self._mechanisms)
         continuous = [v for v, m in self._mechanisms.items() if v in relevant and not m.discrete]
         if continuous:
             raise UnsupportedQueryError(
                 f"{query} is exact only for fully discrete models; {continuous} are continuous"
             )
+        return relevant
 
     # ------------------------------------------------------------------ factors
-    def _factor(self, name: str, scope_names=None):
-        """The table of ``name`` as a factor; ``scope_names`` renames parents and the node."""
+    def _factor(self, name: str):
+        """The table of ``name`` as a factor ``(array, (*parents, name))``, cached on the
+        mechanism (mechanisms are immutable and their parents' levels are fixed)."""
         mech = self._mechanisms[name]
-        if isinstance(mech, Intervened):
-            table = mech.table(())
-        else:
-            table = mech.table(tuple(self._mechanisms[p].n_levels for p in mech.parents))
-        scope = tuple(mech.parents) + (name,)
-        if scope_names is not None:
-            scope = tuple(scope_names(v) for v in scope)
-        return table, scope
+        cached = getattr(mech, "_factor_cache", None)
+        if cached is None:
+            if isinstance(mech, Intervened):
+                table = mech.table(())
+            else:
+                table = mech.table(tuple(self._mechanisms[p].n_levels for p in mech.parents))
+            cached = mech._factor_cache = (table, tuple(mech.parents) + (name,))
+        return cached
 
-    def _joint(self, variables: list[str], given: dict) -> np.ndarray:
-        relevant = self._relevant(set(variables) | set(given))
-        factors = [self._factor(v) for v in self.variables if v in relevant]
-        return exact.eliminate(exact.reduce_evidence(factors, given), variables)
+    def _joint(self, variables: list[str], given: dict, relevant: set[str]) -> np.ndarray:
+        """Unnormalised joint of ``variables`` with ``given`` fixed; ``relevant`` holds
+        them and all their ancestors (the other variables sum out to one)."""
+        evidence = dict(given)
+        factors = []
+        for v in self._mechanisms:  # topological order keeps sums in a fixed order: same numbers every run
+            if v not in relevant:
+                continue
+            mech = self._mechanisms[v]
+            if (isinstance(mech, Intervened) and mech.parents == () and not mech.stochastic
+                    and not isinstance(mech.spec, torch.Tensor) and v not in variables):
+                # a hard intervention is a point mass: slice at its value instead of multiplying
+                if evidence.setdefault(v, int(mech.spec)) != int(mech.spec):
+                    return np.zeros([self._mechanisms[x].n_levels for x in variables])
+                continue
+            factors.append(self._factor(v))
+        return exact.eliminate(exact.reduce_evidence(factors, evidence), variables)
 
     # ------------------------------------------------------------------ observational / interventional
     def distribution(self, variables, given: Mapping | None = None, do: Mapping | None = None) -> pd.Series:
@@ -108,20 +129,23 @@ class ExactQueries:
         model = self.do(do) if do else self
         model._check_names(variables)
         given = model._check_event(given, "given")
-        model._require_discrete("distribution()", set(variables) | set(given))
+        relevant = model._require_discrete("distribution()", set(variables) | set(given))
         free = [v for v in variables if v not in given]
-        joint = model._joint(free, given)
+        joint = model._joint(free, given, relevant)
         total = joint.sum()
         if total <= 0:
             raise ZeroProbabilityError(f"the conditioning event {given} has probability 0 under the model")
         joint = joint / total
         levels = [range(model._mechanisms[v].n_levels) for v in variables]
-        index = pd.MultiIndex.from_product(levels, names=variables)
-        full = np.zeros([len(lv) for lv in levels])
-        sel = tuple(given[v] if v in given else slice(None) for v in variables)
-        full[sel] = joint
+        if len(free) == len(variables):
+            full = joint
+        else:  # variables that are also given put all their mass on the given level
+            full = np.zeros([len(lv) for lv in levels])
+            full[tuple(given[v] if v in given else slice(None) for v in variables)] = joint
         if len(variables) == 1:
-            index = pd.Index(levels[0], name=variables[0])
+            index = pd.RangeIndex(len(levels[0]), name=variables[0])
+        else:
+            index = pd.MultiIndex.from_product(levels, names=variables)
         return pd.Series(full.reshape(-1), index=index, name="probability")
 
     def prob(self, event: Mapping, given: Mapping | None = None, do: Mapping | None = None) -> Estimate:
@@ -134,7 +158,7 @@ class ExactQueries:
         model = self.do(do) if do else self
         event = model._check_event(event, "event")
         given = model._check_event(given, "given")
-        model._require_discrete("prob()", set(event) | set(given))
+        relevant = model._require_discrete("prob()", set(event) | set(given))
         if not event:
             raise InvalidValueError("prob() needs an event such as {'Y': 1}")
         for v, x in list(event.items()):
@@ -143,7 +167,7 @@ class ExactQueries:
                     return Estimate(0.0)
                 del event[v]
         free = list(event)
-        joint = model._joint(free, given)
+        joint = model._joint(free, given, relevant)
         total = joint.sum()
         if total <= 0:
             raise ZeroProbabilityError(f"the conditioning event {given} has probability 0 under the model")
