@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from causalab.envs.base import Environment
-from causalab.scm import SCM, Table
+from causalab.scm import SCM, Linear, Normal, Table
 
 
 class FrontDoor(Environment):
@@ -22,6 +22,12 @@ class FrontDoor(Environment):
     Truth (exact): P(Y=1 | do(X=1)) = 0.5475, P(Y=1 | do(X=0)) = 0.5025 (ATE +0.045), while
     the observational rates are 0.1475 (smokers) and 0.9025 (non-smokers).
 
+    Continuous variant (``continuous=True``; ``a`` = ``tar_per_smoking``, ``b`` = ``cancer_per_tar``)::
+
+        U := N(0, 1)  (hidden),   X := U + N(0, 1),   Z := a X + N(0, 1),   Y := b Z + U + N(0, 1)
+
+    Truth: ATE = a b (path algebra); the slope of Y on X is a b + 1/2.
+
     Expected: the front-door formula succeeds; back-door adjustment and the naive contrast fail.
 
     References
@@ -38,8 +44,14 @@ class FrontDoor(Environment):
         "naive": (False, "U confounds X and Y; the crude contrast has the wrong sign"),
     }
 
-    def build(self) -> SCM:
+    def build(self, continuous: bool = False, tar_per_smoking: float = 1.0, cancer_per_tar: float = 0.5) -> SCM:
         scm = SCM()
+        if continuous:
+            scm.add("U", Normal(0, 1), hidden=True)
+            scm.add("X", Linear({"U": 1.0}))
+            scm.add("Z", Linear({"X": tar_per_smoking}))
+            scm.add("Y", Linear({"Z": cancer_per_tar, "U": 1.0}))
+            return scm
         scm.add("U", Table([], 0.5), hidden=True)
         scm.add("X", Table(["U"], [0.0, 1.0]))
         scm.add("Z", Table(["X"], [0.05, 0.95]))

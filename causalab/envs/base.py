@@ -7,6 +7,7 @@ import copy
 import inspect
 from collections.abc import Mapping
 
+import networkx as nx
 import pandas as pd
 
 from ..exceptions import InvalidValueError, UnsupportedQueryError, did_you_mean
@@ -16,9 +17,10 @@ from ..scm import SCM, Intervention
 class Environment:
     """Base class of causalab environments.
 
-    Subclasses set the class attributes below and implement :meth:`build` returning the
-    SCM for the knobs given to ``__init__``. Learners see ``sample`` (observed columns
-    only); evaluators use ``sample_world``, ``do``, ``counterfactual`` and ``true_effects``.
+    Subclasses set the class attributes below and implement :meth:`build`, whose keyword
+    arguments (with defaults) are the environment's knobs, returning the SCM. Learners see
+    :meth:`sample` (observed columns only); evaluators use :meth:`sample_world`,
+    :meth:`do`, :meth:`counterfactual` and :meth:`true_effects`.
 
     Attributes
     ----------
@@ -40,6 +42,8 @@ class Environment:
     covariates: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
     expected: Mapping[str, tuple[bool, str]] = {}
+    #: what the environment can answer: "scm" (do, counterfactuals, worlds) for simulated ones
+    capabilities: frozenset = frozenset({"scm"})
 
     def __init__(self, **knobs):
         defaults = self.knob_defaults()
@@ -50,7 +54,7 @@ class Environment:
                     f"{did_you_mean(k, defaults)}"
                 )
         self.knobs = {**defaults, **knobs}
-        self.scm: SCM = self.build(**self.knobs)
+        self.scm: SCM | None = self.build(**self.knobs)
 
     @classmethod
     def knob_defaults(cls) -> dict:
@@ -63,8 +67,17 @@ class Environment:
 
     # ------------------------------------------------------------------ roles
     @property
+    def observed(self) -> list[str]:
+        """The columns learners see."""
+        return self.scm.observed
+
+    @property
     def hidden(self) -> list[str]:
         return self.scm.hidden
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        return self.scm.graph
 
     @property
     def roles(self) -> dict[str, str]:
@@ -76,8 +89,7 @@ class Environment:
     @property
     def regimes(self) -> dict[str, Intervention]:
         """Named interventions used by evaluators; by default ``do(T=0)`` and ``do(T=1)``."""
-        return {f"do({self.treatment}=0)": Intervention({self.treatment: 0}),
-                f"do({self.treatment}=1)": Intervention({self.treatment: 1})}
+        return {str(i): i for i in (Intervention({self.treatment: 0}), Intervention({self.treatment: 1}))}
 
     # ------------------------------------------------------------------ data
     def sample(self, n_samples: int, seed=None) -> pd.DataFrame:
@@ -89,7 +101,15 @@ class Environment:
         return self.scm.sample_world(n_samples, seed=seed)
 
     def do(self, intervention) -> "Environment":
-        """A copy of the environment whose SCM is under ``intervention``."""
+        """A copy of the environment whose SCM is under ``intervention`` (a dict or a regime name)."""
+        if isinstance(intervention, str):
+            regimes = self.regimes
+            if intervention not in regimes:
+                raise InvalidValueError(
+                    f"unknown regime {intervention!r}; {self.id or type(self).__name__} has {sorted(regimes)}."
+                    f"{did_you_mean(intervention, regimes)}"
+                )
+            intervention = regimes[intervention]
         new = copy.copy(self)
         new.scm = self.scm.do(intervention)
         return new
@@ -100,16 +120,106 @@ class Environment:
 
     # ------------------------------------------------------------------ truth
     def true_effects(self) -> dict[str, float]:
-        """The environment's true effects; exact where the model allows.
+        """The environment's true effects (``Estimate`` values, exact where the model allows).
 
-        By default the ATE and the effect on the treated of ``treatment`` on ``outcome``.
+        By default the ATE of ``treatment`` on ``outcome`` (do(T=1) against do(T=0)) and,
+        for a discrete treatment, the effect on the treated.
         """
-        return {"ate": self.scm.ate(self.treatment, self.outcome, seed=0),
-                "ett": self.scm.ett(self.treatment, self.outcome, seed=0)}
+        out = {"ate": self.scm.ate(self.treatment, self.outcome, seed=0)}
+        if self.scm.mechanism(self.treatment).discrete:
+            out["ett"] = self.scm.ett(self.treatment, self.outcome, seed=0)
+        return out
 
     def true_cate(self, data: pd.DataFrame):
+        """``E[Y_1 - Y_0 | covariates]`` for the rows of ``data``, where the environment defines it."""
         raise UnsupportedQueryError(f"{type(self).__name__} does not define a CATE")
+
+    def describe(self) -> str:
+        """Story, equations (the class docstring), knobs, truth and expected estimators."""
+        lines = [f"{self.id or type(self).__name__}: {self.story}", "", inspect.cleandoc(type(self).__doc__ or "")]
+        lines += ["", "Knobs: " + (", ".join(f"{k}={v!r}" for k, v in self.knobs.items()) or "(none)")]
+        lines += ["", "True effects:"] + [f"  {k} = {v!r}" for k, v in self.true_effects().items()]
+        lines += ["", "Expected:"] + [f"  {name:10s} {'succeeds' if ok else 'fails   '}  {why}"
+                                        for name, (ok, why) in self.expected.items()]
+        return "\n".join(lines)
 
     def __repr__(self):
         knobs = ", ".join(f"{k}={v!r}" for k, v in self.knobs.items())
         return f"{self.id or type(self).__name__}({knobs})"
+
+    def __reduce__(self):
+        # mechanisms may hold lambdas, which do not pickle: rebuild from the knobs instead
+        interventions = self.scm.interventions if self.scm is not None else ()
+        return _rebuild, (type(self), self.knobs, self.id, interventions)
+
+
+def _rebuild(cls, knobs, id, interventions):
+    env = cls(**knobs)
+    env.id = id
+    for intervention in interventions:
+        env = env.do(intervention)
+    return env
+
+
+class RealDataEnvironment(Environment):
+    """An environment built on measured data: no structural model, so no ``do``,
+    counterfactuals or worlds. It declares the truth it has (``true_effects``); asking for
+    anything else raises :class:`UnsupportedQueryError`.
+
+    ``sample(n, seed)`` draws ``n`` rows with replacement from the data (the bootstrap);
+    :meth:`data` returns the data itself.
+    """
+
+    capabilities = frozenset()
+    graph_edges: tuple[tuple[str, str], ...] = ()
+
+    def build(self):
+        return None
+
+    def data(self) -> pd.DataFrame:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @property
+    def observed(self) -> list[str]:
+        return list(self.data().columns)
+
+    @property
+    def hidden(self) -> list[str]:
+        return []
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        g = nx.DiGraph()
+        g.add_nodes_from(self.observed)
+        g.add_edges_from(self.graph_edges)
+        return g
+
+    def sample(self, n_samples: int, seed=None) -> pd.DataFrame:
+        from .._random import seed_sequence
+        from ..scm.core import _check_n
+
+        import numpy as np
+
+        n = _check_n(n_samples)
+        data = self.data()
+        rows = np.random.default_rng(seed_sequence(seed)).integers(0, len(data), size=n)
+        return data.iloc[rows].reset_index(drop=True)
+
+    def _unsupported(self, what: str):
+        raise UnsupportedQueryError(
+            f"{self.id or type(self).__name__} is real data without a structural model, so it has no {what}; "
+            f"its truth is {sorted(self.true_effects())}"
+        )
+
+    def sample_world(self, n_samples: int, seed=None):
+        self._unsupported("hidden variables or noise (sample_world)")
+
+    def do(self, intervention):
+        self._unsupported("interventional model (do)")
+
+    def counterfactual(self, data, do, seed=None):
+        self._unsupported("unit-level counterfactuals")
+
+    @property
+    def regimes(self) -> dict:
+        return {}

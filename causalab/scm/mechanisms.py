@@ -271,8 +271,12 @@ class Discrete(Mechanism):
         raise NotImplementedError
 
     def evaluate(self, parents, noise):
-        cum = self.probs(parents, noise.shape[0]).cumsum(-1)[:, :-1]
-        return (noise.unsqueeze(-1) >= cum).sum(-1).to(DTYPE)
+        # the number of cumulative probabilities <= U, i.e. the inverse CDF at U
+        if not self.parents and isinstance(self, Table):
+            cum = self._torch[:-1].cumsum(-1)
+            return torch.searchsorted(cum, noise, right=True).to(DTYPE)
+        cum = self.probs(parents, noise.shape[0]).cumsum(-1)[:, :-1].contiguous()
+        return torch.searchsorted(cum, noise.unsqueeze(-1), right=True).squeeze(-1).to(DTYPE)
 
     def interval(self, value: Tensor, parents: Mapping[str, Tensor]) -> tuple[Tensor, Tensor]:
         """The posterior of ``U`` given ``value``: uniform on ``[low, high)``."""

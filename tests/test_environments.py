@@ -1,0 +1,227 @@
+"""Each environment pins its published or closed-form numbers."""
+
+import networkx as nx
+import numpy as np
+import pytest
+from scipy import integrate, special, stats
+
+import causalab as cl
+
+
+def test_confounding_closed_form():
+    for s in (0.0, 0.5, 2.0):
+        env = cl.make("Confounding-v0", strength=s, effect=1.5)
+        scm = env.scm
+        assert env.true_effects()["ate"] == pytest.approx(1.5, abs=1e-12)
+        slope = scm.covariance("T", "Y") / scm.variance("T")
+        assert slope == pytest.approx(1.5 + s**2 / (s**2 + 1), abs=1e-12)
+        # adjusting for Z: the coefficient of T in E[Y | T, Z] is the effect
+        diff = scm.expectation("Y", given={"T": 1.0, "Z": 0.3}) - scm.expectation("Y", given={"T": 0.0, "Z": 0.3})
+        assert diff == pytest.approx(1.5, abs=1e-12)
+    nonlinear = cl.make("Confounding-v0", nonlinear=True)
+    assert nonlinear.true_effects()["ate"] == pytest.approx(1.0, abs=1e-12)  # same noise under both arms
+    assert nonlinear.scm.kind("Y") == "continuous"
+
+
+def test_instrument_wald_estimand_and_ols_bias():
+    for g in (0.1, 1.0):
+        env = cl.make("Instrument-v0", instrument_strength=g, confounding=1.0, effect=2.0)
+        scm = env.scm
+        wald = scm.covariance("Z", "Y") / scm.covariance("Z", "T")
+        assert wald == pytest.approx(2.0, abs=1e-12)
+        ols = scm.covariance("T", "Y") / scm.variance("T")
+        assert ols == pytest.approx(2.0 + 1.0 / (g**2 + 2.0), abs=1e-12)
+        assert scm.is_instrument("Z", "T", "Y") and scm.minimal_backdoor_set("T", "Y") is None
+    # the weak instrument's first-stage correlation
+    weak = cl.make("Instrument-v0", instrument_strength=0.1).scm
+    r = weak.covariance("Z", "T") / np.sqrt(weak.variance("T"))
+    assert r == pytest.approx(0.1 / np.sqrt(0.01 + 2), abs=1e-12)
+
+
+def test_mediation_closed_forms():
+    env = cl.make("Mediation-v0", direct=1.0, a=1.5, mediated=2.0)
+    truth = env.true_effects()
+    assert truth["nde"] == pytest.approx(1.0, abs=1e-12)
+    assert truth["nie"] == pytest.approx(3.0, abs=1e-12)
+    assert truth["ate"] == pytest.approx(4.0, abs=1e-12)
+    binary = cl.make("Mediation-v0", binary=True)
+    scm = binary.scm
+    # mediation formula with the covariate X (no hidden confounding)
+    nde = nie = 0.0
+    for x in (0, 1):
+        px = float(scm.prob({"X": x}))
+        for m in (0, 1):
+            pm0 = float(scm.prob({"M": m}, given={"T": 0, "X": x}))
+            pm1 = float(scm.prob({"M": m}, given={"T": 1, "X": x}))
+            y1 = float(scm.prob({"Y": 1}, given={"T": 1, "M": m, "X": x}))
+            y0 = float(scm.prob({"Y": 1}, given={"T": 0, "M": m, "X": x}))
+            nde += px * (y1 - y0) * pm0
+            nie += px * y1 * (pm1 - pm0)
+    truth = binary.true_effects()
+    assert truth["nde"] == pytest.approx(nde, abs=1e-12)
+    assert truth["nie"] == pytest.approx(nie, abs=1e-12)
+    assert truth["nde"] + truth["nie"] == pytest.approx(truth["ate"], abs=1e-12)
+
+
+def test_collider_berkson():
+    scm = cl.make("Collider-v0").scm
+    assert scm.ate("T", "Y") == pytest.approx(0.0, abs=1e-15)
+    assert scm.prob({"Y": 1}, given={"T": 1, "S": 1}) == pytest.approx(0.95 / 1.45, abs=1e-12)
+    assert scm.prob({"Y": 1}, given={"T": 0, "S": 1}) == pytest.approx(0.5 / 0.55, abs=1e-12)
+    assert scm.d_separated("T", "Y") and not scm.d_separated("T", "Y", given=["S"])
+
+
+def test_m_bias_adjusted_coefficient():
+    env = cl.make("MBias-v0", strength=1.0, effect=1.0)
+    scm = env.scm
+    assert scm.covariance("T", "Y") / scm.variance("T") == pytest.approx(1.0, abs=1e-12)  # unadjusted: unbiased
+    # coefficient of T in the regression of Y on (T, M), from the exact covariance matrix
+    names = ["T", "M"]
+    S = np.array([[float(scm.covariance(a, b)) for b in names] for a in names])
+    c = np.array([float(scm.covariance(a, "Y")) for a in names])
+    coef_t = np.linalg.solve(S, c)[0]
+    # by hand: Var T = 2, Var M = 3, Cov(T, M) = 1, Cov(T, Y) = 2, Cov(M, Y) = 1 + 1 = 2
+    by_hand = np.linalg.solve(np.array([[2.0, 1.0], [1.0, 3.0]]), np.array([2.0, 2.0]))[0]
+    assert coef_t == pytest.approx(by_hand, abs=1e-12) and coef_t != pytest.approx(1.0, abs=0.05)
+    assert scm.is_backdoor_set("T", "Y", []) and not scm.is_backdoor_set("T", "Y", ["M"])
+
+
+def test_selection_bias():
+    env = cl.make("SelectionBias-v0")
+    assert env.true_effects()["ate"] == pytest.approx(0.3, abs=1e-12)
+    biased = env.selected_contrast()
+    assert abs(biased - 0.3) > 0.02
+    data = env.sample(200_000, seed=0)
+    assert "S" not in data.columns and len(data) == 200_000
+    # the adjusted contrast on the selected sample estimates the biased quantity, within 4 SE
+    est, var = 0.0, 0.0
+    for x in (0, 1):
+        sub = data[data["X"] == x]
+        y1, y0 = sub.loc[sub["T"] == 1, "Y"], sub.loc[sub["T"] == 0, "Y"]
+        w = len(sub) / len(data)
+        est += w * (y1.mean() - y0.mean())
+        var += w**2 * (y1.var() / len(y1) + y0.var() / len(y0))
+    assert abs(est - biased) < 4 * np.sqrt(var)
+
+
+def test_nonlinear_simpson_signs():
+    env = cl.make("NonlinearSimpson-v0")
+    assert env.true_effects()["ate"] == pytest.approx(-1.0, abs=1e-12)
+    data = env.sample(400_000, seed=1)
+    slope = np.polyfit(data["T"], data["Y"], 1)[0]
+    assert slope > 0 and abs(slope - env.TRUE_SLOPE) < 0.02  # se of the slope is about 0.003 here
+    # adjusting for Z recovers the effect: the cubic term's nonlinear part is orthogonal to T
+    X = np.column_stack([np.ones(len(data)), data["T"], data["Z"], data["Z"] ** 3])
+    coef = np.linalg.lstsq(X, data["Y"].to_numpy(), rcond=None)[0]
+    assert abs(coef[1] + 1.0) < 0.01
+
+
+def test_heterogeneous_effects_truth_by_quadrature():
+    env = cl.make("HeterogeneousEffects-v0", overlap=2.0, imbalance=-1.0)
+    truth = env.true_effects()
+    assert truth["ate"] == pytest.approx(1.0, abs=1e-12)
+    num = integrate.quad(lambda x: (1 + 2 * x) * stats.norm.pdf(x) * special.expit(-1 + 2 * x), -10, 10)[0]
+    den = integrate.quad(lambda x: stats.norm.pdf(x) * special.expit(-1 + 2 * x), -10, 10)[0]
+    assert truth["ett"] == pytest.approx(num / den, abs=1e-8)
+    world = env.sample_world(100_000, seed=2)
+    cf1 = env.counterfactual(world, do={"T": 1})["Y"]
+    cf0 = env.counterfactual(world, do={"T": 0})["Y"]
+    np.testing.assert_allclose(cf1 - cf0, env.true_cate(world), atol=1e-9)
+    tau = env.true_cate(world)
+    assert abs(tau.mean() - 1.0) < 4 * tau.std() / np.sqrt(len(tau))
+    treated = world["T"] == 1
+    assert abs(tau[treated].mean() - truth["ett"]) < 4 * tau[treated].std() / np.sqrt(treated.sum())
+
+
+def test_spurious_shortcut_exact_accuracies():
+    env = cl.make("SpuriousShortcut-v0")
+    assert env.accuracy("C", 0) == pytest.approx(0.75, abs=1e-12)
+    assert env.accuracy("C", 2) == pytest.approx(0.75, abs=1e-12)
+    for d, e in enumerate((0.1, 0.2, 0.9)):
+        assert env.accuracy("S", d) == pytest.approx(1 - e, abs=1e-12)
+    assert env.scm.prob({"Y": 1}, do={"S": 1}) == pytest.approx(0.5, abs=1e-12)
+    assert env.scm.prob({"Y": 1}, given={"S": 1, "D": 0}) == pytest.approx(0.9, abs=1e-12)
+    shuffled = env.do("shuffle_S").sample(50_000, seed=0)
+    assert abs((shuffled["S"] == shuffled["Y"]).mean() - 0.5) < 4 * np.sqrt(0.25 / 50_000)
+    train = env.domain(0).sample(1000, seed=1)
+    assert (train["D"] == 0).all()
+
+
+def test_random_dag_generator():
+    env = cl.make("RandomDAG-v0", n_variables=30, expected_degree=3.0, seed=4)
+    scm = env.scm
+    assert len(scm.variables) == 30 and nx.is_directed_acyclic_graph(scm.graph)
+    t, y = env.treatment, env.outcome
+    by_paths = sum(np.prod([scm.mechanism(b).coefs[a] for a, b in zip(p, p[1:])])
+                   for p in nx.all_simple_paths(scm.graph, t, y))
+    assert env.true_effects()["ate"] == pytest.approx(by_paths, abs=1e-10)
+    same = cl.make("RandomDAG-v0", n_variables=30, expected_degree=3.0, seed=4)
+    assert repr(same.scm) == repr(scm)
+    for kwargs in ({"mechanism": "mlp", "noise": "laplace"}, {"mechanism": "nonadditive", "hidden_share": 0.5},
+                   {"mechanism": "discrete"}, {"graph": "scale_free", "binary_share": 0.5}):
+        other = cl.make("RandomDAG-v0", n_variables=12, seed=1, **kwargs)
+        assert len(other.sample(100, seed=0)) == 100
+    assert cl.make("RandomDAG-v0", mechanism="discrete", seed=2).true_effects()["ate"].exact
+    with pytest.raises(cl.InvalidValueError, match="mechanism"):
+        cl.make("RandomDAG-v0", mechanism="quadratic")
+
+
+def test_asia_against_pgmpy_copy():
+    pytest.importorskip("pgmpy")
+    from pgmpy.inference import CausalInference
+    from pgmpy.utils import get_example_model
+
+    net = get_example_model("asia")
+    scm = cl.make("Asia-v0").scm
+    states = {v: net.get_cpds(v).state_names[v] for v in net.nodes}
+    for smoke in (0, 1):
+        ours = float(scm.prob({"dysp": 1}, do={"smoke": smoke}))
+        label = "yes" if smoke else "no"
+        res = CausalInference(net).query(["dysp"], do={"smoke": label}, show_progress=False)
+        theirs = float(res.values[states["dysp"].index("yes")])
+        assert ours == pytest.approx(theirs, abs=1e-12)
+    assert scm.prob({"dysp": 1}, do={"smoke": 1}) == pytest.approx(0.5528, abs=5e-5)
+    assert scm.prob({"dysp": 1}, do={"smoke": 0}) == pytest.approx(0.3191, abs=5e-5)
+
+
+def test_ihdp_effect_on_treated_is_four():
+    env = cl.make("IHDP-v0")
+    assert env.true_effects()["ett"] == pytest.approx(4.0, abs=1e-10)
+    for i in range(1, 11):
+        rep = env.replication(i)
+        assert rep.shape == (747, 30) and rep["T"].sum() == 139
+        tau = rep["mu1"] - rep["mu0"]
+        assert tau[rep["T"] == 1].mean() == pytest.approx(4.0, abs=1e-6)
+        assert set(rep["first"].unique()) <= {0.0, 1.0}
+    world = env.sample_world(20_000, seed=0)
+    cf = env.counterfactual(world, do={"T": 1})["Y"] - env.counterfactual(world, do={"T": 0})["Y"]
+    np.testing.assert_allclose(cf, env.true_cate(world), atol=1e-9)
+    with pytest.raises(cl.InvalidValueError, match="1..10"):
+        env.replication(11)
+
+
+def test_lalonde_published_numbers():
+    env = cl.make("LaLonde-v0")
+    assert env.true_effects()["ate"] == pytest.approx(1794.34, abs=0.01)
+    data = env.data()
+    naive = data.loc[data["treat"] == 1, "re78"].mean() - data.loc[data["treat"] == 0, "re78"].mean()
+    assert naive == pytest.approx(-8497.52, abs=0.01)
+    assert (data["treat"] == 1).sum() == 185 and len(data) == 185 + 15992
+    with pytest.raises(cl.UnsupportedQueryError, match="real data"):
+        env.do({"treat": 1})
+
+
+def test_sachs_regimes():
+    env = cl.make("Sachs-v0")
+    assert len(env.data()) == 853 and list(env.data().columns)[:3] == ["raf", "mek", "plc"]
+    assert env.graph.number_of_edges() == 20
+    counts = {r: len(env.regime_data(r)) for r in env.regime_names}
+    assert counts == {"aktinhib": 911, "g0076": 723, "psitect": 810, "u0126": 799, "ly": 848, "pma": 913,
+                      "b2camp": 707}
+    truth = env.true_effects()
+    # the MEK inhibitor lowers phosphorylated ERK, downstream of mek: many standard errors below zero
+    assert truth["u0126:erk"] < -10 * truth["u0126:erk"].se
+    with pytest.raises(cl.InvalidValueError, match="u0126"):
+        env.regime_data("u0127")
+    with pytest.raises(cl.UnsupportedQueryError):
+        env.counterfactual(env.data(), do={"mek": 0.0})
