@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from causalab.envs.base import Environment
-from causalab.scm import SCM, Additive, Linear, Normal
+from causalab.scm import SCM, Additive, Intervention, Linear, Normal, shift
 
 
 class Confounding(Environment):
@@ -45,6 +45,11 @@ class Confounding(Environment):
         else:
             scm.add("Y", Linear({"T": effect, "Z": strength}, noise=Normal(0, noise)))
         return scm
+
+    @property
+    def regimes(self):
+        """do(T=0), do(T=1), and a shift of the confounder, do(Z=Z+1) (covariate shift)."""
+        return {**super().regimes, "do(Z=Z+1)": Intervention({"Z": shift(1.0)})}
 
     def true_cate(self, data):
         return np.full(len(data), float(self.knobs["effect"]))

@@ -6,7 +6,7 @@ import numpy as np
 from scipy import integrate, special, stats
 
 from causalab.envs.base import Environment
-from causalab.scm import SCM, Additive, Logistic, Normal
+from causalab.scm import SCM, Additive, Intervention, Logistic, Normal, Soft, shift
 
 
 class HeterogeneousEffects(Environment):
@@ -46,6 +46,14 @@ class HeterogeneousEffects(Environment):
         scm.add("Y", Additive(lambda T, X1, X2, X3: X1 + 0.5 * X2**2 + X3.sin()
                               + T * (1 + 2 * X1 + (2 * X2).sin()), noise=Normal(0, noise)))
         return scm
+
+    @property
+    def regimes(self):
+        """do(T=0), do(T=1), the policy "treat when the CATE is positive" (T := 1[X1 > -1/2],
+        ignoring X2's small term), and a covariate shift do(X1=X1+1)."""
+        policy = Soft(lambda t, pa: (pa["X1"] > -0.5).to(t.dtype), label="1[X1>-0.5]")
+        return {**super().regimes, "policy": Intervention({"T": policy}),
+                "do(X1=X1+1)": Intervention({"X1": shift(1.0)})}
 
     @staticmethod
     def tau(x1, x2):

@@ -129,6 +129,13 @@ def test_heterogeneous_effects_truth_by_quadrature():
     np.testing.assert_allclose(cf1 - cf0, env.true_cate(world), atol=1e-9)
     tau = env.true_cate(world)
     assert abs(tau.mean() - 1.0) < 4 * tau.std() / np.sqrt(len(tau))
+    # the policy treats exactly the units with X1 > -1/2; its value beats treating everyone
+    assert str(env.regimes["policy"]) == "do(T=1[X1>-0.5])"
+    treated = env.do("policy").sample(10_000, seed=3)
+    assert ((treated["X1"] > -0.5) == (treated["T"] == 1)).all()
+    y_policy = env.do("policy").sample_world(100_000, seed=4)["Y"].mean()
+    y_all = env.do({"T": 1}).sample_world(100_000, seed=4)["Y"].mean()
+    assert y_policy > y_all
     treated = world["T"] == 1
     assert abs(tau[treated].mean() - truth["ett"]) < 4 * tau[treated].std() / np.sqrt(treated.sum())
 

@@ -432,6 +432,8 @@ class SCM(GraphQueries, ExactQueries):
         keep = torch.as_tensor(rows)
         new_vals = {k: v[keep] for k, v in vals.items()}
         new_vals[name] = torch.as_tensor(levels, dtype=DTYPE)
+        if isinstance(mech, Intervened) and isinstance(mech.spec, Soft):
+            new_vals[name] = mech.apply_soft(new_vals[name], {p: new_vals[p] for p in mech.parents})
         return unit[rows], weight[rows] * p[rows, levels], new_vals
 
     def _counterfactual_by_enumeration(self, data, intervention):

@@ -156,11 +156,22 @@ class Intervened(Mechanism):
     def stochastic(self) -> bool:
         return isinstance(self.spec, Noise)
 
+    def apply_soft(self, value: torch.Tensor, parents) -> torch.Tensor:
+        """The soft intervention's new value; for a discrete variable it must be a level."""
+        out = torch.as_tensor(self.spec.fn(value, parents), dtype=DTYPE).expand(value.shape[0])
+        if self.n_levels is not None:
+            bad = out[(out != out.round()) | (out < 0) | (out >= self.n_levels)]
+            if bad.numel():
+                raise InvalidInterventionError(
+                    f"{self!r} gave {float(bad[0]):g}, which is not a level of the {self.kind} variable "
+                    f"{self.name!r} (levels {list(range(self.n_levels))})"
+                )
+        return out
+
     def evaluate(self, parents, noise):
         spec = self.spec
         if isinstance(spec, Soft):
-            out = spec.fn(self.original.evaluate(parents, noise), parents)
-            return torch.as_tensor(out, dtype=DTYPE).expand(noise.shape[0])
+            return self.apply_soft(self.original.evaluate(parents, noise), parents)
         if isinstance(spec, Noise):
             return noise
         if isinstance(spec, torch.Tensor):
@@ -172,9 +183,22 @@ class Intervened(Mechanism):
         return spec if isinstance(spec, torch.Tensor) else torch.full((n,), spec, dtype=DTYPE)
 
     def table(self, parent_levels):
-        """The factor of a hard or (for discrete variables) stochastic intervention."""
+        """``P(value | parents)`` under the intervention, as ``Discrete.table`` gives it."""
         if isinstance(self.spec, Soft):
-            raise InvalidInterventionError("soft interventions on discrete variables are not supported")
+            # push each parent configuration's distribution through the soft function
+            import itertools
+
+            base = self.original.table(parent_levels)
+            grid = np.array(list(itertools.product(*[range(k) for k in parent_levels])), dtype=np.float64)
+            grid = grid.reshape(-1, len(parent_levels))
+            n_conf, k = grid.shape[0], self.n_levels
+            rows = np.repeat(np.arange(n_conf), k)
+            parents = {p: torch.as_tensor(grid[rows, i]) for i, p in enumerate(self.parents)}
+            levels = torch.as_tensor(np.tile(np.arange(k, dtype=np.float64), n_conf))
+            new = self.apply_soft(levels, parents).long().numpy()
+            out = np.zeros((n_conf, k))
+            np.add.at(out, (rows, new), base.reshape(n_conf, k).reshape(-1))
+            return out.reshape(*parent_levels, k)
         out = np.zeros(self.n_levels)
         if isinstance(self.spec, Noise):
             levels = torch.arange(self.n_levels, dtype=DTYPE)
@@ -189,13 +213,10 @@ class Intervened(Mechanism):
 
 
 def check_discrete_spec(name: str, mech: Discrete, spec) -> None:
-    """Hard values on a discrete variable must be levels; soft ones are not allowed."""
+    """Hard values on a discrete variable must be levels (soft ones are checked as they run)."""
     levels = list(range(mech.n_levels))
     if isinstance(spec, Soft):
-        raise InvalidInterventionError(
-            f"do({name}=...): soft interventions apply to continuous variables; {name!r} is {mech.kind} "
-            f"with levels {levels}"
-        )
+        return
     if isinstance(spec, Noise):
         support = spec.to_torch().support
         if not isinstance(support, (torch.distributions.constraints._IntegerInterval,

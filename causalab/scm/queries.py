@@ -19,7 +19,7 @@ import torch
 from ..exceptions import InvalidValueError, UnsupportedQueryError, ZeroProbabilityError
 from . import exact
 from .estimate import Estimate
-from .intervention import Intervened, Intervention
+from .intervention import Intervened, Intervention, Soft
 from .linear_gaussian import linear_gaussian_form, moments, total_effect
 
 #: Default number of units for Monte Carlo answers.
@@ -63,23 +63,39 @@ class ExactQueries:
             out[name] = x
         return out
 
-    def _relevant(self, variables) -> set[str]:
-        """``variables`` and their ancestors (walked through the mechanisms' parents)."""
+    def _relevant(self, variables, cut=()) -> set[str]:
+        """``variables`` and their ancestors (walked through the mechanisms' parents),
+        not walking past the variables in ``cut`` (hard interventions cut their parents)."""
         out, stack = set(), list(variables)
         while stack:
             v = stack.pop()
             if v not in out:
                 out.add(v)
-                stack.extend(self._mechanisms[v].parents)
+                if v not in cut:
+                    stack.extend(self._mechanisms[v].parents)
+        return out
+
+    def _hard_levels(self, do) -> dict | None:
+        """``do`` as {variable: level} when it only sets discrete variables to valid levels
+        (answered by slicing the tables, without building the intervened model); else None."""
+        if not isinstance(do, Mapping):
+            return None
+        out = {}
+        for v, x in do.items():
+            mech = self._mechanisms.get(v)
+            if (mech is None or not mech.discrete or isinstance(x, (bool, np.bool_))
+                    or not isinstance(x, (int, np.integer)) or not 0 <= x < mech.n_levels):
+                return None
+            out[v] = int(x)
         return out
 
     def _discrete_over(self, variables) -> bool:
         """True when ``variables`` and all their ancestors are discrete."""
         return all(self._mechanisms[v].discrete for v in self._relevant(variables))
 
-    def _require_discrete(self, query: str, variables=None) -> set[str]:
+    def _require_discrete(self, query: str, variables=None, cut=()) -> set[str]:
         """Raise unless ``variables`` and their ancestors are discrete; return that set."""
-        relevant = self._relevant(variables) if variables is not None else set(self._mechanisms)
+        relevant = self._relevant(variables, cut) if variables is not None else set(self._mechanisms)
         continuous = [v for v, m in self._mechanisms.items() if v in relevant and not m.discrete]
         if continuous:
             raise UnsupportedQueryError(
@@ -94,20 +110,21 @@ class ExactQueries:
         mech = self._mechanisms[name]
         cached = getattr(mech, "_factor_cache", None)
         if cached is None:
-            if isinstance(mech, Intervened):
-                table = mech.table(())
-            else:
-                table = mech.table(tuple(self._mechanisms[p].n_levels for p in mech.parents))
+            table = mech.table(tuple(self._mechanisms[p].n_levels for p in mech.parents))
             cached = mech._factor_cache = (table, tuple(mech.parents) + (name,))
         return cached
 
-    def _joint(self, variables: list[str], given: dict, relevant: set[str]) -> np.ndarray:
-        """Unnormalised joint of ``variables`` with ``given`` fixed; ``relevant`` holds
-        them and all their ancestors (the other variables sum out to one)."""
+    def _joint(self, variables: list[str], given: dict, relevant: set[str], fixed=None) -> np.ndarray:
+        """Unnormalised joint of ``variables`` with ``given`` observed and ``fixed`` set by
+        hard interventions; ``relevant`` holds them and all their ancestors (the other
+        variables sum out to one)."""
         evidence = dict(given)
         factors = []
+        for v, x in (fixed or {}).items():
+            if evidence.setdefault(v, x) != x:  # observed at another level than it was set to
+                return np.zeros([self._mechanisms[u].n_levels for u in variables])
         for v in self._mechanisms:  # topological order keeps sums in a fixed order: same numbers every run
-            if v not in relevant:
+            if v not in relevant or (fixed and v in fixed):
                 continue
             mech = self._mechanisms[v]
             if (isinstance(mech, Intervened) and mech.parents == () and not mech.stochastic
@@ -126,12 +143,15 @@ class ExactQueries:
         Returns a Series indexed by the variables' levels (a MultiIndex for several).
         """
         variables = [variables] if isinstance(variables, str) else list(variables)
-        model = self.do(do) if do else self
+        fixed = self._hard_levels(do) if do else {}
+        model = self if fixed is not None else self.do(do)
+        fixed = fixed or {}
         model._check_names(variables)
         given = model._check_event(given, "given")
-        relevant = model._require_discrete("distribution()", set(variables) | set(given))
-        free = [v for v in variables if v not in given]
-        joint = model._joint(free, given, relevant)
+        relevant = model._require_discrete("distribution()", set(variables) | set(given), cut=fixed)
+        pinned = {**fixed, **given}
+        free = [v for v in variables if v not in pinned]
+        joint = model._joint(free, given, relevant, fixed)
         total = joint.sum()
         if total <= 0:
             raise ZeroProbabilityError(f"the conditioning event {given} has probability 0 under the model")
@@ -139,9 +159,9 @@ class ExactQueries:
         levels = [range(model._mechanisms[v].n_levels) for v in variables]
         if len(free) == len(variables):
             full = joint
-        else:  # variables that are also given put all their mass on the given level
+        else:  # variables that are given or set put all their mass on that level
             full = np.zeros([len(lv) for lv in levels])
-            full[tuple(given[v] if v in given else slice(None) for v in variables)] = joint
+            full[tuple(pinned[v] if v in pinned else slice(None) for v in variables)] = joint
         if len(variables) == 1:
             index = pd.RangeIndex(len(levels[0]), name=variables[0])
         else:
@@ -155,22 +175,22 @@ class ExactQueries:
         --------
         >>> scm.prob({"R": 1}, do={"T": 1})   # doctest: +SKIP
         """
-        model = self.do(do) if do else self
+        fixed = self._hard_levels(do) if do else {}
+        model = self if fixed is not None else self.do(do)
+        fixed = fixed or {}
         event = model._check_event(event, "event")
         given = model._check_event(given, "given")
-        relevant = model._require_discrete("prob()", set(event) | set(given))
         if not event:
             raise InvalidValueError("prob() needs an event such as {'Y': 1}")
-        for v, x in list(event.items()):
-            if v in given:
-                if given[v] != x:
-                    return Estimate(0.0)
-                del event[v]
-        free = list(event)
-        joint = model._joint(free, given, relevant)
+        relevant = model._require_discrete("prob()", set(event) | set(given), cut=fixed)
+        pinned = {**fixed, **given}
+        free = [v for v in event if v not in pinned]
+        joint = model._joint(free, given, relevant, fixed)
         total = joint.sum()
         if total <= 0:
             raise ZeroProbabilityError(f"the conditioning event {given} has probability 0 under the model")
+        if any(pinned[v] != x for v, x in event.items() if v in pinned):
+            return Estimate(0.0)
         return Estimate(float(joint[tuple(event[v] for v in free)] / total) if free else 1.0)
 
     def expectation(self, variable: str, given: Mapping | None = None, do: Mapping | None = None, seed=None,
@@ -371,6 +391,13 @@ class ExactQueries:
         :class:`_Ref` to a variable of another world). Worlds share every unit's noise.
         A variable that no intervention of world ``w`` reaches is the factual one.
         """
+        soft = [v for spec in worlds for v, x in spec.items() if isinstance(x, Soft)]
+        soft += [v for v, m in self._mechanisms.items() if isinstance(m, Intervened) and isinstance(m.spec, Soft)]
+        if soft:
+            raise UnsupportedQueryError(
+                f"exact counterfactuals with a soft intervention on {soft[0]!r} are not supported; "
+                "use scm.counterfactual on sampled units"
+            )
         graph = self.graph
         affected = []
         for spec in worlds:
