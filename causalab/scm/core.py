@@ -272,8 +272,9 @@ class SCM(GraphQueries, ExactQueries):
         def simulate(chunk: int) -> None:
             start, stop = chunk * CHUNK_ROWS, min(n, (chunk + 1) * CHUNK_ROWS)
             values = {}
+            noise_buffer = torch.empty(stop - start, dtype=torch.float64)  # reused by every variable
             for (name, mech), stream in zip(mechs, streams):
-                u = mech.noise.sample(stop - start, torch_generator(root, *stream, str(chunk)))
+                u = mech.noise.sample(stop - start, torch_generator(root, *stream, str(chunk)), out=noise_buffer)
                 target = torch.from_numpy(out[slot[name], start:stop]) if name in slot else torch.empty_like(u)
                 values[name] = mech.evaluate_into(values, u, target)
                 if noise:

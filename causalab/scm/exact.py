@@ -8,6 +8,7 @@ over all joint states of a clique rather than looped over worlds.
 
 from __future__ import annotations
 
+import functools
 import math
 import string
 from collections.abc import Hashable, Mapping, Sequence
@@ -20,16 +21,21 @@ SMALL_JOINT = 2**10
 _LETTERS = string.ascii_letters
 
 
+@functools.lru_cache(maxsize=4096)
+def _spec(scopes: tuple, out: tuple) -> str:
+    """The einsum subscripts for factors with these scopes (cached: queries repeat shapes)."""
+    symbols: dict = {}
+    for scope in scopes:
+        for v in scope:
+            symbols.setdefault(v, _LETTERS[len(symbols)])
+    return ",".join("".join(symbols[v] for v in s) for s in scopes) + "->" + "".join(symbols[v] for v in out)
+
+
 def _einsum(factors: Sequence[Factor], out: tuple) -> np.ndarray:
     if not factors:
         return np.ones(())
-    symbols: dict = {}
-    for _, scope in factors:
-        for v in scope:
-            symbols.setdefault(v, _LETTERS[len(symbols)])
-    spec = ",".join("".join(symbols[v] for v in s) for _, s in factors) + "->" + "".join(symbols[v] for v in out)
     # no path optimisation: each call multiplies the few factors of one clique
-    return np.einsum(spec, *[a for a, _ in factors])
+    return np.einsum(_spec(tuple(s for _, s in factors), tuple(out)), *[a for a, _ in factors])
 
 
 def reduce_evidence(factors: Sequence[Factor], evidence: Mapping) -> list[Factor]:

@@ -14,6 +14,7 @@ Monte Carlo error.
 from __future__ import annotations
 
 import math
+import threading
 
 import torch
 
@@ -22,6 +23,20 @@ from ..exceptions import InvalidValueError
 DTYPE = torch.float64
 _DRAW = torch.float32
 _HALF_ULP = 2.0**-25  # shifts float32 uniforms from [0, 1) into (0, 1)
+_SCRATCH = threading.local()
+
+
+def _draw_buffer(n: int) -> torch.Tensor:
+    """A reused per-thread float32 buffer: fresh allocations (and their page faults) would
+    cost as much as drawing the numbers."""
+    buf = getattr(_SCRATCH, "buf", None)
+    if buf is None or buf.numel() < n:
+        buf = _SCRATCH.buf = torch.empty(max(n, 1024), dtype=_DRAW)
+    return buf[:n]
+
+
+def _widen(draw: torch.Tensor, out: torch.Tensor | None) -> torch.Tensor:
+    return draw.to(DTYPE) if out is None else out.copy_(draw)
 
 
 def _check_positive(name: str, value: float, family: str) -> float:
@@ -50,7 +65,8 @@ class Noise:
     #: draws touch no global state, so several generators may draw in parallel threads
     thread_safe: bool = True
 
-    def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
+    def sample(self, n: int, generator: torch.Generator, out: torch.Tensor | None = None) -> torch.Tensor:
+        """``n`` float64 draws from ``generator``, written into ``out`` when given."""
         raise NotImplementedError
 
     def cdf(self, x: torch.Tensor) -> torch.Tensor:
@@ -74,9 +90,15 @@ class Normal(Noise):
         self.scale = _check_positive("scale", scale, "Normal")
         self.mean, self.variance = self.loc, self.scale**2
 
-    def sample(self, n, generator):
-        z = torch.randn(n, generator=generator, dtype=_DRAW).to(DTYPE)
-        return z if (self.loc, self.scale) == (0.0, 1.0) else z.mul_(self.scale).add_(self.loc)
+    def sample(self, n, generator, out=None):
+        z = _draw_buffer(n).normal_(generator=generator)
+        if out is None:
+            out = torch.empty(n, dtype=DTYPE)
+        if self.scale != 1.0:
+            torch.mul(z, self.scale, out=out)  # widens and scales in one pass
+        else:
+            out.copy_(z)
+        return out.add_(self.loc) if self.loc else out
 
     def to_torch(self):
         return torch.distributions.Normal(torch.tensor(self.loc, dtype=DTYPE), torch.tensor(self.scale, dtype=DTYPE))
@@ -96,8 +118,8 @@ class Uniform(Noise):
         self.mean = (self.low + self.high) / 2
         self.variance = (self.high - self.low) ** 2 / 12
 
-    def sample(self, n, generator):
-        u = torch.rand(n, generator=generator, dtype=_DRAW).to(DTYPE)
+    def sample(self, n, generator, out=None):
+        u = _widen(_draw_buffer(n).uniform_(generator=generator), out)
         if (self.low, self.high) != (0.0, 1.0):
             u.mul_(self.high - self.low).add_(self.low)
         return u
@@ -120,10 +142,11 @@ class Laplace(Noise):
         self.scale = _check_positive("scale", scale, "Laplace")
         self.mean, self.variance = self.loc, 2 * self.scale**2
 
-    def sample(self, n, generator):
+    def sample(self, n, generator, out=None):
         # inverse CDF of a uniform on the open interval (-1/2, 1/2)
-        u = torch.rand(n, generator=generator, dtype=_DRAW).to(DTYPE) + (_HALF_ULP - 0.5)
-        return self.loc - self.scale * torch.sign(u) * torch.log1p(-2 * u.abs())
+        u = _widen(_draw_buffer(n).uniform_(generator=generator), out).add_(_HALF_ULP - 0.5)
+        sign = torch.sign(u)
+        return u.abs_().mul_(-2).log1p_().mul_(sign).mul_(-self.scale).add_(self.loc)
 
     def to_torch(self):
         return torch.distributions.Laplace(torch.tensor(self.loc, dtype=DTYPE), torch.tensor(self.scale, dtype=DTYPE))
@@ -139,8 +162,8 @@ class Exponential(Noise):
         self.rate = _check_positive("rate", rate, "Exponential")
         self.mean, self.variance = 1 / self.rate, 1 / self.rate**2
 
-    def sample(self, n, generator):
-        return torch.empty(n, dtype=_DRAW).exponential_(self.rate, generator=generator).to(DTYPE)
+    def sample(self, n, generator, out=None):
+        return _widen(_draw_buffer(n).exponential_(self.rate, generator=generator), out)
 
     def to_torch(self):
         return torch.distributions.Exponential(torch.tensor(self.rate, dtype=DTYPE))
@@ -175,15 +198,16 @@ class Distribution(Noise):
         except NotImplementedError:
             pass
 
-    def sample(self, n, generator):
+    def sample(self, n, generator, out=None):
         u = torch.rand(n, generator=generator, dtype=DTYPE).clamp_(2.0**-54, 1 - 2.0**-53)  # in (0, 1)
         try:
-            return self.distribution.icdf(u.to(self.distribution.mean.dtype)).to(DTYPE)
+            draw = self.distribution.icdf(u.to(self.distribution.mean.dtype))
         except NotImplementedError:
             seed = int(torch.randint(0, 2**62, (1,), generator=generator))
             with torch.random.fork_rng(devices=[]):
                 torch.manual_seed(seed)
-                return self.distribution.sample((n,)).to(DTYPE)
+                draw = self.distribution.sample((n,))
+        return _widen(draw, out)
 
     def to_torch(self):
         return self.distribution
