@@ -18,7 +18,6 @@ Run: ``make bench`` or ``python benchmarks/bench_engine.py [--quick]``.
 from __future__ import annotations
 
 import argparse
-import resource
 import subprocess
 import sys
 import time

@@ -4,7 +4,6 @@ DoWhy-gcm for counterfactuals of invertible additive-noise SCMs."""
 import warnings
 
 import numpy as np
-import pandas as pd
 import pytest
 import torch
 

@@ -18,7 +18,6 @@ def random_scm(draw):
     names = []
     for j in range(n):
         parents = [p for p in names if draw(st.booleans())]
-        cont = [p for p in parents if not scm.mechanism(p).discrete]
         disc = [p for p in parents if scm.mechanism(p).discrete]
         family = draw(st.sampled_from(["linear", "additive", "table", "logistic", "locscale"]))
         name = f"V{j}"

@@ -8,10 +8,13 @@ import inspect
 from collections.abc import Mapping
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
+from .._random import seed_sequence
 from ..exceptions import InvalidValueError, UnsupportedQueryError, did_you_mean
 from ..scm import SCM, Intervention
+from ..scm.core import _check_n
 
 
 class Environment:
@@ -195,11 +198,6 @@ class RealDataEnvironment(Environment):
         return g
 
     def sample(self, n_samples: int, seed=None) -> pd.DataFrame:
-        from .._random import seed_sequence
-        from ..scm.core import _check_n
-
-        import numpy as np
-
         n = _check_n(n_samples)
         data = self.data()
         rows = np.random.default_rng(seed_sequence(seed)).integers(0, len(data), size=n)

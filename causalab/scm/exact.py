@@ -64,7 +64,7 @@ def eliminate(factors: Sequence[Factor], keep: Sequence[Hashable]) -> np.ndarray
     factors = dict(enumerate(factors))
     holders: dict = {}  # variable -> ids of the factors that mention it
     neighbours: dict = {}
-    for i, (arr, scope) in factors.items():
+    for i, (_, scope) in factors.items():
         for v in scope:
             holders.setdefault(v, set()).add(i)
             neighbours.setdefault(v, set()).update(scope)

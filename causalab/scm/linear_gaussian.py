@@ -16,7 +16,7 @@ from .mechanisms import Linear, Root
 from .noise import Normal
 
 
-def _row(mech, index):
+def _row(mech):
     """(coefficients, constant, noise variance) of one variable, or None if not linear-Gaussian."""
     if isinstance(mech, Root) and isinstance(mech.noise, Normal):
         return {}, mech.noise.loc, mech.noise.variance
@@ -28,7 +28,7 @@ def _row(mech, index):
             return {}, spec.loc, spec.variance
         if isinstance(spec, (int, float)):
             return {}, float(spec), 0.0
-        base = _row(mech.original, index)
+        base = _row(mech.original)
         if base is None:
             return None
         coefs, const, var = base
@@ -53,7 +53,7 @@ def linear_gaussian_form(scm, variables=None):
     B, c, v = np.zeros((k, k)), np.zeros(k), np.zeros(k)
     for name in names:
         mech = scm._mechanisms[name]
-        row = _row(mech, index)
+        row = _row(mech)
         if row is None:
             return None
         coefs, const, var = row
