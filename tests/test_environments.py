@@ -232,3 +232,16 @@ def test_sachs_regimes():
         env.regime_data("u0127")
     with pytest.raises(cl.UnsupportedQueryError):
         env.counterfactual(env.data(), do={"mek": 0.0})
+
+
+def test_front_door_continuous_variant():
+    env = cl.make("FrontDoor-v0", continuous=True, tar_per_smoking=2.0, cancer_per_tar=0.5)
+    scm = env.scm
+    assert env.true_effects()["ate"] == pytest.approx(1.0, abs=1e-12)
+    assert scm.covariance("X", "Y") / scm.variance("X") == pytest.approx(1.0 + 0.5, abs=1e-12)
+    assert scm.is_frontdoor_set("X", "Y", ["Z"]) and scm.minimal_backdoor_set("X", "Y") is None
+    # the front-door estimand for linear models: (slope of Z on X) x (coefficient of Z in Y ~ Z + X)
+    zx = scm.covariance("X", "Z") / scm.variance("X")
+    S = np.array([[float(scm.covariance(a, b)) for b in ("Z", "X")] for a in ("Z", "X")])
+    c = np.array([float(scm.covariance(a, "Y")) for a in ("Z", "X")])
+    assert zx * np.linalg.solve(S, c)[0] == pytest.approx(1.0, abs=1e-12)

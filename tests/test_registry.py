@@ -54,3 +54,22 @@ def test_import_and_listing_stay_light():
             "heavy = [m for m in ('torch', 'pyro', 'dowhy') if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+class Coin(cl.Environment):
+    """T := Bernoulli(p); Y := T xor Bernoulli(0.1). ATE = 0.8 exactly."""
+
+    story = "a coin and its noisy copy"
+
+    def build(self, p: float = 0.5):
+        return cl.SCM().add("T", cl.Table([], p)).add("Y", cl.Table(["T"], [0.1, 0.9]))
+
+
+def test_a_user_environment_passes_the_common_checks():
+    from causalab.testing import check_environment
+
+    cl.register("Coin-v0", Coin, story=Coin.story, override=True)
+    env = cl.make("Coin-v0", p=0.3)
+    assert env.true_effects()["ate"] == pytest.approx(0.8, abs=1e-12)
+    ran = check_environment(env)
+    assert "true_effects_match_simulation" in ran and len(ran) == 11
