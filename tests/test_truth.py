@@ -172,3 +172,10 @@ def test_hard_do_by_slicing_equals_the_intervened_model(seed):
         given = {scm.variables[0]: 0}
         assert scm.prob({y: 0}, given=given, do={x: level}) == pytest.approx(
             float(scm.do({x: level}).prob({y: 0}, given=given)), abs=1e-14)
+
+
+def test_a_variable_off_the_causal_path_mediates_nothing():
+    s = cl.SCM().add("T", cl.Table([], 0.5)).add("M", cl.Table(["T"], [0.2, 0.7]))
+    s.add("Y", cl.Table(["T"], [0.3, 0.6])).add("W", cl.Table(["M"], [0.5, 0.5]))
+    assert s.nde("T", "Y", "W") == pytest.approx(0.3, abs=1e-12)
+    assert s.nie("T", "Y", "W") == pytest.approx(0.0, abs=1e-12)

@@ -409,7 +409,8 @@ class ExactQueries:
         def alias(w, v):
             return (w, v) if v in affected[w] else (0, v)
 
-        relevant = self._relevant({v for _, v in targets} | set(given))
+        sources = {x.variable for spec in worlds for x in spec.values() if isinstance(x, _Ref)}
+        relevant = self._relevant({v for _, v in targets} | set(given) | sources)
         defining: dict = {}  # variable of the network -> (factor list, inputs)
         for name, mech in self._mechanisms.items():
             if name not in relevant:
