@@ -39,6 +39,13 @@ def stream_seed(root: np.random.SeedSequence, *keys: str) -> int:
     return int(child.generate_state(1, np.uint64)[0] >> np.uint64(1))
 
 
+def stream_seeds(root: np.random.SeedSequence, count: int, *keys: str) -> list[int]:
+    """``count`` independent 63-bit seeds for the stream named by ``keys`` (one per chunk)."""
+    spawn_key = tuple(zlib.crc32(k.encode()) for k in keys)
+    child = np.random.SeedSequence(root.entropy, spawn_key=root.spawn_key + spawn_key)
+    return [int(x) for x in child.generate_state(count, np.uint64) >> np.uint64(1)]
+
+
 def torch_generator(root: np.random.SeedSequence, *keys: str):
     """A fresh ``torch.Generator`` for the stream named by ``keys``."""
     import torch

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .._random import seed_sequence, torch_generator
+from .._random import seed_sequence, stream_seeds, torch_generator
 from ..exceptions import (
     CyclicGraphError,
     DuplicateVariableError,
@@ -36,8 +36,9 @@ from .noise import DTYPE, Noise
 from .queries import ExactQueries
 
 #: Rows simulated per chunk. Chunk ``c`` of variable ``v`` draws its noise from its own
-#: stream keyed by ``(seed, v, c)``, so chunks can run in parallel threads and the same
-#: seed gives the same frame however they are scheduled. Bounds working memory too.
+#: stream (seed word ``c`` of the stream keyed by ``(seed, v)``), so chunks can run in
+#: parallel threads and the same seed gives the same frame however they are scheduled.
+#: Bounds working memory too.
 CHUNK_ROWS = 131072
 #: Threads that simulate chunks (torch releases the GIL in its kernels).
 SAMPLING_THREADS = 2
@@ -267,20 +268,23 @@ class SCM(GraphQueries, ExactQueries):
         slot = {c: i for i, c in enumerate(columns)}
         out = np.empty((len(columns), n), dtype=np.float64)
         mechs = list(self._mechanisms.items())
-        streams = [(name, "do" if getattr(m, "stochastic", False) else "") for name, m in mechs]
+        n_chunks = -(-n // CHUNK_ROWS)
+        # one seed per (variable, chunk); a stochastic intervention draws from a stream of its own
+        seeds = [stream_seeds(root, n_chunks, name, "do" if getattr(m, "stochastic", False) else "")
+                 for name, m in mechs]
 
         def simulate(chunk: int) -> None:
             start, stop = chunk * CHUNK_ROWS, min(n, (chunk + 1) * CHUNK_ROWS)
             values = {}
             noise_buffer = torch.empty(stop - start, dtype=torch.float64)  # reused by every variable
-            for (name, mech), stream in zip(mechs, streams):
-                u = mech.noise.sample(stop - start, torch_generator(root, *stream, str(chunk)), out=noise_buffer)
+            for (name, mech), variable_seeds in zip(mechs, seeds):
+                generator = torch.Generator().manual_seed(variable_seeds[chunk])
+                u = mech.noise.sample(stop - start, generator, out=noise_buffer)
                 target = torch.from_numpy(out[slot[name], start:stop]) if name in slot else torch.empty_like(u)
                 values[name] = mech.evaluate_into(values, u, target)
                 if noise:
                     torch.from_numpy(out[slot[noise_column(name)], start:stop]).copy_(u)
 
-        n_chunks = -(-n // CHUNK_ROWS)
         if n_chunks > 1 and all(m.noise.thread_safe for _, m in mechs):
             # chunks run side by side; torch's own intra-op threads would only oversubscribe the cores
             threads = torch.get_num_threads()
