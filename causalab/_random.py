@@ -32,13 +32,6 @@ def seed_sequence(seed) -> np.random.SeedSequence:
     return np.random.SeedSequence(int(seed))
 
 
-def stream_seed(root: np.random.SeedSequence, *keys: str) -> int:
-    """A 63-bit seed for the stream named by ``keys``, independent of other streams."""
-    spawn_key = tuple(zlib.crc32(k.encode()) for k in keys)
-    child = np.random.SeedSequence(root.entropy, spawn_key=root.spawn_key + spawn_key)
-    return int(child.generate_state(1, np.uint64)[0] >> np.uint64(1))
-
-
 def stream_seeds(root: np.random.SeedSequence, count: int, *keys: str) -> list[int]:
     """``count`` independent 63-bit seeds for the stream named by ``keys`` (one per chunk)."""
     spawn_key = tuple(zlib.crc32(k.encode()) for k in keys)
@@ -50,6 +43,4 @@ def torch_generator(root: np.random.SeedSequence, *keys: str):
     """A fresh ``torch.Generator`` for the stream named by ``keys``."""
     import torch
 
-    gen = torch.Generator()
-    gen.manual_seed(stream_seed(root, *keys))
-    return gen
+    return torch.Generator().manual_seed(stream_seeds(root, 1, *keys)[0])

@@ -9,7 +9,18 @@ import torch
 from causalab._random import seed_sequence
 from causalab.envs.base import Environment
 from causalab.exceptions import InvalidValueError
-from causalab.scm import SCM, Additive, Custom, Laplace, Linear, Logistic, Normal, Table, Uniform
+from causalab.scm import (
+    SCM,
+    Additive,
+    Custom,
+    Laplace,
+    Linear,
+    Logistic,
+    Normal,
+    Table,
+    Uniform,
+)
+from causalab.scm.random_models import random_dag
 
 MECHANISMS = ("linear", "mlp", "nonadditive", "discrete")
 NOISES = {"normal": lambda s: Normal(0, s), "laplace": lambda s: Laplace(0, s / np.sqrt(2)),
@@ -18,8 +29,7 @@ NOISES = {"normal": lambda s: Normal(0, s), "laplace": lambda s: Laplace(0, s / 
 
 def _graph(n, degree, kind, rng) -> nx.DiGraph:
     if kind == "erdos_renyi":
-        p = min(1.0, degree / max(1, n - 1))
-        edges = [(i, j) for j in range(n) for i in range(j) if rng.random() < p]
+        edges = [(i, j) for j, parents in enumerate(random_dag(n, degree, rng)) for i in parents]
     elif kind == "scale_free":
         m = max(1, int(round(degree / 2)))
         und = nx.barabasi_albert_graph(n, min(m, n - 1), seed=int(rng.integers(2**31)))

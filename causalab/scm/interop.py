@@ -66,8 +66,10 @@ def to_dowhy_gcm(scm):
     for name, mech in scm._mechanisms.items():
         if isinstance(mech, Root):
             model.set_causal_mechanism(name, _scipy_noise(mech.noise))
-        elif isinstance(mech, Linear) and not mech.parents:
-            model.set_causal_mechanism(name, _scipy_noise(mech.noise, shift=mech.intercept))
+        elif isinstance(mech, (Linear, Additive)) and not mech.parents:
+            # a parentless additive mechanism is its noise shifted by a constant: a gcm root
+            constant = float(mech.evaluate({}, torch.zeros(1, dtype=DTYPE))[0])
+            model.set_causal_mechanism(name, _scipy_noise(mech.noise, shift=constant))
         elif isinstance(mech, (Linear, Additive)):
             order = get_ordered_predecessors(graph, name)
             model.set_causal_mechanism(

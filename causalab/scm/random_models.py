@@ -17,9 +17,10 @@ def random_dag(n_nodes: int, expected_degree: float = 2.0, seed=None) -> list[li
     """Erdos-Renyi DAG on nodes ``0..n_nodes-1`` (edges go from lower to higher index).
 
     Returns each node's parent list. ``expected_degree`` is the expected number of
-    edges touching a node (parents plus children).
+    edges touching a node (parents plus children). A numpy Generator ``seed`` is drawn
+    from directly, so callers can share one stream.
     """
-    rng = np.random.default_rng(seed_sequence(seed))
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed_sequence(seed))
     p = min(1.0, expected_degree / max(1, n_nodes - 1))
     return [sorted(np.flatnonzero(rng.random(j) < p).tolist()) for j in range(n_nodes)]
 
