@@ -16,6 +16,8 @@ from .exceptions import (
     InvalidInterventionError,
     InvalidValueError,
     MissingParentError,
+    NotFittedError,
+    NotIdentifiedError,
     RegistrationError,
     UnknownEnvironmentError,
     UnknownVariableError,
@@ -38,7 +40,7 @@ _LAZY = {
 
 __all__ = sorted([
     "__version__", "CausalabError", "CyclicGraphError", "DuplicateVariableError", "InvalidInterventionError",
-    "InvalidValueError", "MissingParentError", "RegistrationError", "UnknownEnvironmentError",
+    "InvalidValueError", "MissingParentError", "NotFittedError", "NotIdentifiedError", "RegistrationError", "UnknownEnvironmentError",
     "UnknownVariableError", "UnsupportedQueryError", "ZeroProbabilityError", *_LAZY,
 ])
 

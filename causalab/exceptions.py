@@ -22,6 +22,8 @@ __all__ = [
     "UnsupportedQueryError",
     "UnknownEnvironmentError",
     "RegistrationError",
+    "NotFittedError",
+    "NotIdentifiedError",
     "did_you_mean",
 ]
 
@@ -68,6 +70,15 @@ class UnknownEnvironmentError(CausalabError, ValueError):
 
 class RegistrationError(CausalabError, ValueError):
     """Registering an environment id that already exists, or a malformed id."""
+
+
+class NotFittedError(CausalabError, ValueError, AttributeError):
+    """A learner queried before ``fit`` (the same bases as scikit-learn's NotFittedError)."""
+
+
+class NotIdentifiedError(UnsupportedQueryError):
+    """The causal effect a learner targets is not identified from the task's graph and data
+    (e.g. back-door adjustment with a hidden confounder, IV without an instrument)."""
 
 
 def did_you_mean(name: object, allowed: Iterable[object]) -> str:

@@ -71,7 +71,32 @@ class SpuriousShortcut(Environment):
         model = self.scm.do({"D": d})
         return float(sum(model.prob({"Y": v, feature: v}) for v in (0, 1)))
 
+    def bayes_accuracy(self, features, regime: str | None = None) -> float:
+        """Exact accuracy, under ``regime`` (a name in :attr:`regimes`; None: observational),
+        of the Bayes-optimal classifier trained on observational data from ``features``:
+        predict ``argmax_y P(Y=y | features)`` (observational), then score it with the
+        regime's joint distribution of (features, Y). Ties predict 1."""
+        import itertools
+
+        features = list(features)
+        target = self.scm if regime is None else self.scm.do(self.regimes[regime])
+        levels = [range(self.scm.mechanism(f).n_levels) for f in features]
+        total = 0.0
+        for values in itertools.product(*levels):
+            x = dict(zip(features, values))
+            p_x = float(self.scm.prob(x))
+            if p_x == 0.0:
+                continue
+            pred = int(float(self.scm.prob({"Y": 1}, given=x)) >= 0.5)
+            total += float(target.prob({**x, "Y": pred}))
+        return total
+
     def true_effects(self):
+        """Exact: the ATE of S on Y (0), the shortcut's and the cause's accuracy per domain,
+        and the accuracy under ``shuffle_S`` of the Bayes-optimal classifier on every observed
+        feature (what a well-fitted correlational model scores once the shortcut breaks)."""
+        observed = [v for v in self.observed if v != "Y"]
         return {"ate": self.scm.ate("S", "Y"),
                 **{f"shortcut_accuracy_domain_{d}": self.accuracy("S", d) for d in range(len(self.knobs["errors"]))},
-                "causal_accuracy": self.accuracy("C", 0)}
+                "causal_accuracy": self.accuracy("C", 0),
+                "all_features_accuracy_shuffle_S": self.bayes_accuracy(observed, "shuffle_S")}

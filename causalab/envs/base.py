@@ -90,6 +90,21 @@ class Environment:
         return out
 
     @property
+    def task(self):
+        """What a learner may know (:class:`~causalab.envs.task.Task`): roles, observed
+        variables with their types, and the graph over them with hidden confounding as
+        latent common causes. Never mechanisms, noise or hidden values."""
+        from .task import Task, VariableType, latent_projection
+
+        variables = {}
+        for v in self.observed:
+            mech = self.scm.mechanism(v)
+            levels = tuple(range(mech.n_levels)) if mech.discrete else None
+            variables[v] = VariableType(mech.kind, levels)
+        graph = latent_projection(self.scm.graph, self.observed)
+        return Task(self.treatment, self.outcome, tuple(self.covariates), variables, graph, self.id)
+
+    @property
     def regimes(self) -> dict[str, Intervention]:
         """Named interventions used by evaluators; by default ``do(T=0)`` and ``do(T=1)``."""
         return {str(i): i for i in (Intervention({self.treatment: 0}), Intervention({self.treatment: 1}))}
@@ -196,6 +211,21 @@ class RealDataEnvironment(Environment):
         g.add_nodes_from(self.observed)
         g.add_edges_from(self.graph_edges)
         return g
+
+    @property
+    def task(self):
+        """The task over the data's columns, types inferred from the data. Without stated
+        ``graph_edges`` the graph is the environment's assumption: every covariate causes
+        treatment and outcome, and the treatment causes the outcome."""
+        from .task import Task, variable_type_from_data
+
+        data = self.data()
+        variables = {c: variable_type_from_data(data[c]) for c in data.columns}
+        graph = self.graph
+        if not self.graph_edges:
+            graph.add_edges_from((c, r) for c in self.covariates for r in (self.treatment, self.outcome))
+            graph.add_edge(self.treatment, self.outcome)
+        return Task(self.treatment, self.outcome, tuple(self.covariates), variables, graph, self.id)
 
     def sample(self, n_samples: int, seed=None) -> pd.DataFrame:
         n = _check_n(n_samples)

@@ -16,14 +16,14 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .exceptions import UnsupportedQueryError
+from ..exceptions import UnsupportedQueryError
 
 N_CHECK = 2000
 
 
 def check_builds_from_id(env):
     """``make(env.id)`` builds an equal environment: same knobs, same first rows."""
-    from .envs.registry import make
+    from ..envs.registry import make
 
     assert env.id, "the environment has no id; build it with causalab.make"
     again = make(env.id, **env.knobs)

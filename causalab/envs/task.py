@@ -1,0 +1,150 @@
+"""The task: everything a learner may know about an environment, and nothing more.
+
+A :class:`Task` names the treatment, the outcome and the covariates, gives each observed
+variable's type (continuous, binary, or categorical with its levels) and the causal graph
+over the observed variables. Hidden variables are projected out (Verma & Pearl's latent
+projection): a hidden common cause of two observed variables becomes one latent node
+``U[A,B]`` with edges into both, which is how DoWhy reads unobserved confounding (a node
+absent from the data). Mechanisms, noise and hidden values are never in a task.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from ..exceptions import InvalidValueError, unknown_variable
+
+KINDS = ("continuous", "binary", "categorical")
+
+
+@dataclass(frozen=True)
+class VariableType:
+    """An observed variable's type: ``kind`` and, for discrete ones, its ``levels``."""
+
+    kind: str
+    levels: tuple[int, ...] | None = None
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise InvalidValueError(f"a variable's kind is one of {KINDS}, got {self.kind!r}")
+        if self.kind != "continuous" and not self.levels:
+            raise InvalidValueError(f"a {self.kind} variable needs its levels")
+
+    @property
+    def discrete(self) -> bool:
+        return self.kind != "continuous"
+
+
+@dataclass(frozen=True, eq=False)
+class Task:
+    """What a learner may know about an environment.
+
+    Attributes
+    ----------
+    treatment, outcome : str
+    covariates : tuple of str
+        Observed pre-treatment variables the environment offers for adjustment.
+    variables : dict of str -> VariableType
+        Every observed variable (the columns of ``env.sample``), in column order.
+    graph : networkx.DiGraph
+        The causal graph over the observed variables plus one latent node per pair of
+        observed variables that share a hidden cause (node attribute ``latent=True``).
+    environment : str or None
+        The environment's id, for labels.
+    """
+
+    treatment: str
+    outcome: str
+    covariates: tuple[str, ...]
+    variables: Mapping[str, VariableType]
+    graph: nx.DiGraph = field(repr=False)
+    environment: str | None = None
+
+    def __post_init__(self):
+        for role in (self.treatment, self.outcome, *self.covariates):
+            if role not in self.variables:
+                raise unknown_variable(role, self.variables, "task variable")
+        missing = [v for v in self.variables if v not in self.graph]
+        if missing:
+            raise InvalidValueError(f"the task graph lacks the observed variables {missing}")
+        if not nx.is_directed_acyclic_graph(self.graph):
+            raise InvalidValueError("the task graph has a cycle")
+
+    @property
+    def observed(self) -> list[str]:
+        """Observed variable names (the data's columns)."""
+        return list(self.variables)
+
+    @property
+    def latent(self) -> list[str]:
+        """The latent common-cause nodes of the graph (hidden confounding)."""
+        return [v for v in self.graph if self.graph.nodes[v].get("latent", False)]
+
+    @property
+    def has_hidden_confounding(self) -> bool:
+        return bool(self.latent)
+
+    def kind(self, name: str) -> str:
+        return self.type(name).kind
+
+    def type(self, name: str) -> VariableType:
+        if name not in self.variables:
+            raise unknown_variable(name, self.variables, "observed variable")
+        return self.variables[name]
+
+    def __repr__(self):
+        return (f"Task(treatment={self.treatment!r}, outcome={self.outcome!r}, covariates={self.covariates!r}, "
+                f"observed={self.observed!r}, latent={self.latent!r})")
+
+
+def latent_projection(graph: nx.DiGraph, observed: Sequence[str]) -> nx.DiGraph:
+    """Project the hidden variables out of a DAG.
+
+    ``A -> B`` when a directed path from A to B has only hidden intermediate nodes. For each
+    hidden node, the observed variables it reaches along directed paths through hidden nodes
+    only share a hidden common cause: one latent node ``U[A,B,...]`` with an edge into each
+    (sets contained in a larger one are dropped, since the larger node implies them).
+    """
+    observed_set = set(observed)
+    hidden = [v for v in graph if v not in observed_set]
+
+    def reach(start):  # observed nodes reached from ``start`` through hidden nodes only
+        seen, stack, out = set(), [start], set()
+        while stack:
+            for child in graph.successors(stack.pop()):
+                if child in observed_set:
+                    out.add(child)
+                elif child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+        return out
+
+    g = nx.DiGraph()
+    g.add_nodes_from(observed)
+    for a in observed:
+        g.add_edges_from((a, b) for b in reach(a))
+    order = {v: i for i, v in enumerate(observed)}
+    reaches = {frozenset(t) for t in map(reach, hidden) if len(t) > 1}
+    # a reach set inside another adds no dependence the larger latent node does not imply
+    maximal = [s for s in reaches if not any(s < other for other in reaches)]
+    for targets in sorted((sorted(s, key=order.get) for s in maximal), key=lambda t: [order[v] for v in t]):
+        name = f"U[{','.join(targets)}]"
+        g.add_node(name, latent=True)
+        g.add_edges_from((name, v) for v in targets)
+    return g
+
+
+def variable_type_from_data(column: pd.Series) -> VariableType:
+    """Infer a type from data: {0, 1} integers are binary, other small integer sets categorical."""
+    values = column.to_numpy()
+    if np.issubdtype(values.dtype, np.integer) or np.issubdtype(values.dtype, np.bool_):
+        levels = tuple(int(v) for v in np.unique(values))
+        if set(levels) <= {0, 1}:
+            return VariableType("binary", (0, 1))
+        return VariableType("categorical", levels)
+    return VariableType("continuous")

@@ -1,0 +1,33 @@
+"""Learners trained side by side on an environment's observational data.
+
+Every learner follows one contract (:class:`~causalab.learners.base.Learner`): scikit-learn's
+estimator conventions plus ``predict`` (rung 1), ``predict_do`` and ``effect`` (rung 2) and
+``predict_counterfactual`` (rung 3), with :class:`~causalab.learners.base.LearnerTags`
+saying how each rung is answered. Names load on first use (torch and DoWhy are heavy).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_LAZY = {
+    "Learner": "base", "LearnerTags": "base", "Effect": "base", "FAMILIES": "base",
+    "LinearRegression": "correlational", "GradientBoosting": "correlational",
+    "MLP": "mlp",
+    "Backdoor": "dowhy_estimators", "FrontDoor": "dowhy_estimators", "IV": "dowhy_estimators",
+    "GCM": "gcm",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'causalab.learners' has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__

@@ -1,0 +1,156 @@
+"""Correlational learners: predictors of the outcome from observed features.
+
+They estimate E[Y | features] and nothing else. Asked about an intervention they plug the
+value into the treatment column and keep every other feature as observed: that is
+conditioning, not intervening, and it is right only when the features happen to form a
+valid adjustment set (then the learner is a back-door estimator in disguise). Asked about
+a counterfactual they do the same on the factual row, ignoring the factual outcome. The
+evaluator exposes exactly these mistakes; ``features_`` says what each learner was fed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..exceptions import InvalidValueError, unknown_variable
+from .base import Learner, LearnerTags, as_int_seed, features_matrix
+
+CORRELATIONAL_TAGS = LearnerTags(family="correlational", predict="regression", predict_do="conditioning",
+                                 predict_counterfactual="plug-in")
+
+
+class Correlational(Learner):
+    """Shared machinery: feature selection, the plug-in answers to rungs 2 and 3.
+
+    Parameters
+    ----------
+    features : list of str or None
+        Columns to predict from. ``None``: every observed column but the outcome (the
+        predictive-ML habit, which may include mediators and colliders).
+    """
+
+    _tags = CORRELATIONAL_TAGS
+    _drop_first = False
+
+    def _fit_columns(self):
+        task = self.task_
+        if self.features is None:
+            features = [c for c in task.observed if c != task.outcome]
+        else:
+            if isinstance(self.features, str) or not all(isinstance(f, str) for f in self.features):
+                raise InvalidValueError(f"features must be a list of column names, got {self.features!r}")
+            features = list(self.features)
+            for f in features:
+                if f not in task.variables:
+                    raise unknown_variable(f, task.variables, "feature")
+                if f == task.outcome:
+                    raise InvalidValueError(f"the outcome {f!r} cannot be one of its own features")
+            if not features:
+                raise InvalidValueError("features is empty; give at least one column")
+        self.features_ = features
+        return [*features, task.outcome]
+
+    def _intervenable(self):
+        return set(self.features_)
+
+    def _x(self, data, overrides=None):
+        return features_matrix(data, self.task_, self.features_, self._drop_first, overrides)
+
+    def _y(self, data):
+        return data[self.task_.outcome].to_numpy(dtype=np.float64)
+
+    @property
+    def _binary_outcome(self):
+        return self.task_.kind(self.task_.outcome) == "binary"
+
+    def _fit(self, data):
+        self._train_ = data[self.features_]
+        self._fit_xy(self._x(data), self._y(data))
+
+    def _predict(self, data):
+        return self._predict_x(self._x(data))
+
+    def _predict_do(self, data, do):
+        return self._predict_x(self._x(data, do))
+
+    def _predict_counterfactual(self, data, do):
+        return self._predict_x(self._x(data, do))
+
+
+class LinearRegression(Correlational):
+    """Ordinary least squares (``alpha=0``) or ridge regression of the outcome on features.
+
+    Assumptions: none causal. E[Y | features] is modelled as linear; a binary outcome is
+    fitted as a linear probability model. With the treatment alone as feature it is the
+    naive regression; with a valid adjustment set it is linear back-door adjustment.
+
+    Parameters
+    ----------
+    features : list of str or None
+        See :class:`Correlational`.
+    alpha : float
+        Ridge penalty on standardised features (0: OLS).
+    """
+
+    _drop_first = True
+
+    def __init__(self, features=None, alpha: float = 0.0):
+        self.features = features
+        self.alpha = alpha
+
+    def _fit_xy(self, x, y):
+        alpha = self.alpha
+        if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not np.isfinite(alpha) or alpha < 0:
+            raise InvalidValueError(f"alpha must be a finite number >= 0, got {alpha!r}")
+        self.x_mean_, self.x_scale_ = x.mean(axis=0), x.std(axis=0)
+        self.x_scale_[self.x_scale_ == 0] = 1.0
+        z = (x - self.x_mean_) / self.x_scale_
+        y_mean = y.mean()
+        a = z.T @ z + alpha * np.eye(z.shape[1])
+        # lstsq: a constant feature (zero column) or collinear features give the min-norm fit
+        beta = np.linalg.lstsq(a, z.T @ (y - y_mean), rcond=None)[0]
+        self.coef_ = beta / self.x_scale_
+        self.intercept_ = float(y_mean - self.x_mean_ @ self.coef_)
+
+    def _predict_x(self, x):
+        return x @ self.coef_ + self.intercept_
+
+
+class GradientBoosting(Correlational):
+    """scikit-learn's histogram gradient boosting (regressor, or classifier for a binary
+    outcome, predicting P(Y=1 | features)). Assumptions: none causal.
+
+    Parameters
+    ----------
+    features : list of str or None
+        See :class:`Correlational`.
+    max_iter, learning_rate, max_leaf_nodes : boosting hyperparameters.
+    seed : int or numpy Generator
+        Seeds the early-stopping split.
+    """
+
+    def __init__(self, features=None, max_iter: int = 200, learning_rate: float = 0.1,
+                 max_leaf_nodes: int = 31, seed=0):
+        self.features = features
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.seed = seed
+
+    def _fit_xy(self, x, y):
+        from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
+        cls = HistGradientBoostingClassifier if self._binary_outcome else HistGradientBoostingRegressor
+        try:
+            self.model_ = cls(max_iter=self.max_iter, learning_rate=self.learning_rate,
+                              max_leaf_nodes=self.max_leaf_nodes, random_state=as_int_seed(self.seed))
+            self.model_.fit(x, y.astype(int) if self._binary_outcome else y)
+        except (ValueError, TypeError) as exc:
+            raise InvalidValueError(f"GradientBoosting could not fit: {exc}") from exc
+
+    def _predict_x(self, x):
+        if self._binary_outcome:
+            proba = self.model_.predict_proba(x)
+            classes = list(self.model_.classes_)
+            return proba[:, classes.index(1)] if 1 in classes else np.zeros(len(x))
+        return self.model_.predict(x)

@@ -1,0 +1,288 @@
+"""Causal effect estimators through DoWhy's CausalModel (identify_effect + estimate_effect).
+
+Each learner hands DoWhy the data and the task's graph (hidden confounding as latent nodes
+absent from the data), lets DoWhy identify its estimand, and estimates with DoWhy's own
+estimator; nothing is rewritten here. When the estimand is not identified the learner
+raises :class:`~causalab.NotIdentifiedError` saying why, never a number.
+"""
+
+from __future__ import annotations
+
+import warnings
+from contextlib import contextmanager
+
+import numpy as np
+
+from ..exceptions import InvalidValueError, NotIdentifiedError, UnsupportedQueryError
+from .base import Effect, Learner, LearnerTags, z_interval
+
+
+@contextmanager
+def _quiet():
+    """DoWhy warns about latent nodes (by design here) and its own deprecations."""
+    import logging
+
+    logger = logging.getLogger("dowhy")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
+
+
+class _DoWhyLearner(Learner):
+    """Shared: build the CausalModel, identify, fit DoWhy's estimator for do(T=1) vs do(T=0)."""
+
+    method_name: str
+
+    def _fit(self, data):
+        from dowhy import CausalModel
+
+        task = self.task_
+        data = data[task.observed].copy()  # DoWhy writes columns into the frame it is given
+        with _quiet():
+            model = CausalModel(data=data, treatment=task.treatment, outcome=task.outcome, graph=task.graph.copy())
+            estimand = model.identify_effect(proceed_when_unidentifiable=False, method_name=self._identification())
+            self._check_identified(estimand)
+            estimate = model.estimate_effect(estimand, method_name=self._method(), control_value=0,
+                                             treatment_value=1, target_units="ate",
+                                             method_params=self._method_params(estimand))
+        self.estimand_, self.estimator_ = estimand, estimate.estimator
+        self.slope_ = float(estimate.value)  # effect of do(T=1) against do(T=0)
+        self._train_ = data
+        self.y_mean_ = float(data[task.outcome].mean())
+        self.t_mean_ = float(data[task.treatment].mean())
+
+    def _method(self) -> str:
+        return self.method_name
+
+    def _identification(self) -> str:
+        return "default"
+
+    def _method_params(self, estimand) -> dict | None:
+        return {"need_conditional_estimates": False}
+
+    def _binary_treatment(self, what: str):
+        task = self.task_
+        if task.kind(task.treatment) != "binary":
+            raise InvalidValueError(f"{what} needs a binary treatment; {task.treatment!r} is "
+                                    f"{task.kind(task.treatment)}")
+
+    # linear, constant-effect answers (front door, IV): E[Y_t] = E[Y] + slope (t - E[T])
+    def _linear_do(self, data, do):
+        t = do[self.task_.treatment]
+        return np.broadcast_to(self.y_mean_ + self.slope_ * (np.asarray(t) - self.t_mean_), (len(data),)).copy()
+
+    def _linear_counterfactual(self, data, do):
+        task = self.task_
+        t = np.asarray(do[task.treatment])
+        factual_t = data[task.treatment].to_numpy(dtype=np.float64)
+        return data[task.outcome].to_numpy(dtype=np.float64) + self.slope_ * (t - factual_t)
+
+    def _linear_effect(self, treated, control, data):
+        return Effect(self.slope_ * (treated - control), None, f"DoWhy {self._method()}")
+
+
+class Backdoor(_DoWhyLearner):
+    """Back-door adjustment through DoWhy: the adjustment set is identified from the task's
+    graph (DoWhy's default back-door set), then estimated by ``method``.
+
+    Assumptions: the graph is right and an observed set blocks every back-door path from
+    treatment to outcome (no hidden confounding left open); positivity.
+
+    Parameters
+    ----------
+    method : {"regression", "ipw", "matching"}
+        ``"regression"``: DoWhy's linear regression of Y on T and the adjustment set (a
+        linear, additive outcome model: per-unit answers on every rung, a 95% interval for
+        the effect from the regression's standard error). ``"ipw"``: propensity-score
+        weighting (binary treatment; logistic propensity; Hajek-normalised), answering rung 2
+        with the population means E[Y | do(T=t)] for every unit. ``"matching"``:
+        propensity-score matching (binary treatment), the average effect only; DoWhy matches
+        each unit to one nearest neighbour on the propensity score without breaking ties, so
+        with few distinct scores (discrete covariates) many units share one match and the
+        estimate is noisy.
+    adjustment : {"maximal-adjustment", "minimal-adjustment", "default"}
+        DoWhy's back-door identification method, choosing the adjustment set from the graph.
+        The maximal valid set (default) also holds prognostic covariates, which sharpens the
+        estimate and gives the propensity methods something to model.
+
+    Raises
+    ------
+    NotIdentifiedError
+        When no observed adjustment set exists (hidden confounding).
+    """
+
+    _METHODS = {"regression": "backdoor.linear_regression", "ipw": "backdoor.propensity_score_weighting",
+                "matching": "backdoor.propensity_score_matching"}
+
+    def __init__(self, method: str = "regression", adjustment: str = "maximal-adjustment"):
+        self.method = method
+        self.adjustment = adjustment
+
+    def _identification(self):
+        allowed = ("maximal-adjustment", "minimal-adjustment", "default")
+        if self.adjustment not in allowed:
+            raise InvalidValueError(f"adjustment must be one of {allowed}, got {self.adjustment!r}")
+        return self.adjustment
+
+    @property
+    def tags(self):
+        rungs = {"regression": ("regression", "adjustment", "abduction", True),
+                 "ipw": (None, "population", None, False),
+                 "matching": (None, None, None, False)}.get(self.method, (None, None, None, False))
+        return LearnerTags("backdoor", *rungs)
+
+    def _method(self):
+        if self.method not in self._METHODS:
+            raise InvalidValueError(f"Backdoor method must be one of {sorted(self._METHODS)}, got {self.method!r}")
+        if self.method != "regression":
+            self._binary_treatment(f"Backdoor(method={self.method!r})")
+        return self._METHODS[self.method]
+
+    def _check_identified(self, estimand):
+        if estimand.estimands.get("backdoor") is None:
+            task = self.task_
+            raise NotIdentifiedError(
+                f"back-door adjustment is not identified for {task.treatment} -> {task.outcome}: no observed set "
+                f"blocks every back-door path (hidden confounding through {task.latent}). "
+                "Try FrontDoor or IV if the graph allows them.")
+        # DoWhy lists every valid set it found; its "backdoor" key is the first, which for
+        # "maximal-adjustment" can be the empty one: pick the largest (smallest) ourselves
+        sets = [list(v) for k, v in estimand.backdoor_variables.items() if k != "backdoor"]
+        if sets and self.adjustment != "default":
+            choose = max if self.adjustment == "maximal-adjustment" else min
+            estimand.set_backdoor_variables(choose(sets, key=len), key="backdoor")
+        self.adjustment_set_ = list(estimand.get_backdoor_variables("backdoor"))
+        if not self.adjustment_set_ and self.method != "regression":
+            raise UnsupportedQueryError(
+                f"Backdoor(method={self.method!r}): the identified adjustment set is empty, and DoWhy's propensity "
+                "methods need at least one covariate to model; use method='regression' (a difference in means here)")
+
+    def _fit(self, data):
+        super()._fit(data)
+        if self.method == "ipw":
+            task = self.task_
+            with _quiet():
+                est = self.estimator_.estimate_effect(self._train_.copy(), treatment_value=1, control_value=0,
+                                                      target_units="ate")
+            ps = np.asarray(est.propensity_scores, dtype=np.float64)
+            t = self._train_[task.treatment].to_numpy(dtype=np.float64)
+            y = self._train_[task.outcome].to_numpy(dtype=np.float64)
+            # the Hajek arm means whose difference is DoWhy's estimate (weighting_scheme "ips_weight")
+            self.arm_means_ = {0.0: float(np.sum((1 - t) * y / (1 - ps)) / np.sum((1 - t) / (1 - ps))),
+                               1.0: float(np.sum(t * y / ps) / np.sum(t / ps))}
+
+    def _predict(self, data):
+        with _quiet():
+            return np.asarray(self.estimator_.predict(data[self._query_columns("predict")].copy()))
+
+    def _predict_do(self, data, do):
+        t = do[self.task_.treatment]
+        if self.method == "ipw":
+            if np.ndim(t):
+                return np.array([self.arm_means_[float(v)] for v in t])
+            return np.full(len(data), self.arm_means_[float(t)])
+        with _quiet():
+            return np.asarray(self.estimator_.interventional_outcomes(data[self._query_columns("predict_do")], t))
+
+    def _predict_counterfactual(self, data, do):
+        # linear additive outcome model: the unit's residual is its noise (abduction)
+        task = self.task_
+        factual = self._predict(data)
+        return data[task.outcome].to_numpy(dtype=np.float64) + self._predict_do(data, do) - factual
+
+    def _effect(self, treated, control, data):
+        if data is None:
+            data = self._train_
+        with _quiet():
+            est = self.estimator_.estimate_effect(data.copy(), treatment_value=treated, control_value=control,
+                                                  target_units="ate", need_conditional_estimates=False)
+            interval = self._regression_interval(data, treated, control, float(est.value)) \
+                if self.method == "regression" else None
+        return Effect(float(est.value), interval, f"DoWhy {self._method()}")
+
+    def _regression_interval(self, data, treated, control, value):
+        """95% interval from the regression's covariance. The average effect is g'beta with
+        g the mean difference of DoWhy's design rows at the two treatment values (effect
+        modifiers enter as interactions), so its variance is g' Cov(beta) g, the
+        covariates' means taken as fixed."""
+        n, est = len(data), self.estimator_
+        g = (est._build_features(data, treatment_values=np.full(n, float(treated)))
+             - est._build_features(data, treatment_values=np.full(n, float(control)))).mean(axis=0)
+        assert abs(float(g @ np.asarray(est.model.params)) - value) < 1e-8 * (1 + abs(value))
+        se = float(np.sqrt(g @ np.asarray(est.model.cov_params()) @ g))
+        return z_interval(value, se)
+
+
+class FrontDoor(_DoWhyLearner):
+    """Front-door adjustment through DoWhy's two-stage regression (``frontdoor.two_stage_regression``).
+
+    Assumptions: the mediators Z identified from the graph intercept every directed path
+    from treatment X to outcome Y, no back-door path from X to Z is open, and X blocks every
+    back-door path from Z to Y (Pearl's front-door criterion); both stages linear with a
+    constant effect, so E[Y | do(X=x)] = E[Y] + b (x - E[X]) with b = DoWhy's estimate per
+    unit of X. Rung 3 under the same linear model: Y + b (x - X).
+
+    Raises
+    ------
+    NotIdentifiedError
+        When the graph has no front-door set.
+    """
+
+    _tags = LearnerTags("frontdoor", None, "population", "constant-effect")
+    method_name = "frontdoor.two_stage_regression"
+
+    def __init__(self):
+        pass
+
+    def _check_identified(self, estimand):
+        if not estimand.get_frontdoor_variables():
+            task = self.task_
+            raise NotIdentifiedError(
+                f"no front-door set for {task.treatment} -> {task.outcome} in the task's graph: no observed "
+                "mediators intercept every directed path with unconfounded links")
+        self.frontdoor_set_ = list(estimand.get_frontdoor_variables())
+
+    _predict_do = _DoWhyLearner._linear_do
+    _predict_counterfactual = _DoWhyLearner._linear_counterfactual
+    _effect = _DoWhyLearner._linear_effect
+
+
+class IV(_DoWhyLearner):
+    """Instrumental variables through DoWhy (``iv.instrumental_variable``: the Wald
+    estimator for one binary instrument, two-stage least squares otherwise).
+
+    Assumptions: the instruments identified from the graph move the treatment, reach the
+    outcome only through it and share no cause with it; a linear, constant effect, so
+    E[Y | do(T=t)] = E[Y] + b (t - E[T]) and the counterfactual is Y + b (t - T).
+
+    Raises
+    ------
+    NotIdentifiedError
+        When the graph has no observed instrument.
+    """
+
+    _tags = LearnerTags("iv", None, "population", "constant-effect")
+    method_name = "iv.instrumental_variable"
+
+    def __init__(self):
+        pass
+
+    def _check_identified(self, estimand):
+        task = self.task_
+        # DoWhy may list latent nodes as instruments; only observed ones can be used
+        self.instruments_ = [z for z in estimand.instrumental_variables if z in task.variables]
+        if not self.instruments_:
+            raise NotIdentifiedError(
+                f"no observed instrument for {task.treatment} -> {task.outcome} in the task's graph")
+
+    def _method_params(self, estimand):
+        return {"iv_instrument_name": self.instruments_}
+
+    _predict_do = _DoWhyLearner._linear_do
+    _predict_counterfactual = _DoWhyLearner._linear_counterfactual
+    _effect = _DoWhyLearner._linear_effect

@@ -1,0 +1,187 @@
+"""DoWhy-gcm as a learner: a structural causal model fitted on the task's graph."""
+
+from __future__ import annotations
+
+import random
+from contextlib import contextmanager
+
+import networkx as nx
+import numpy as np
+
+from ..exceptions import InvalidValueError, NotIdentifiedError, UnsupportedQueryError
+from .base import Learner, LearnerTags, as_int_seed
+from .dowhy_estimators import _quiet
+
+QUALITIES = ("good", "better", "best")
+
+
+@contextmanager
+def _seeded(seed: int):
+    """DoWhy-gcm draws from numpy's and Python's global RNGs: seed them for the call and
+    put back what was there, so nothing outside sees a change."""
+    from dowhy.gcm import config
+
+    np_state, py_state, bars = np.random.get_state(), random.getstate(), config.show_progress_bars
+    np.random.seed(seed)
+    random.seed(seed)
+    config.show_progress_bars = False
+    try:
+        yield
+    finally:
+        np.random.set_state(np_state)
+        random.setstate(py_state)
+        config.show_progress_bars = bars
+
+
+class GCM(Learner):
+    """DoWhy-gcm's structural causal model on the task's graph, mechanisms auto-assigned.
+
+    Assumptions: the graph is right and complete, every variable is observed (no hidden
+    confounding), each mechanism is learnable from data: continuous variables as additive
+    noise models (invertible, so counterfactuals are exact abduction), discrete ones as
+    classifiers.
+
+    Rungs: ``predict`` is E[Y | parents of Y] from the outcome's fitted mechanism;
+    ``predict_do`` averages ``n_draws`` simulations of each unit under the intervention
+    (its non-descendants kept, ``gcm.interventional_samples``); ``predict_counterfactual``
+    is ``gcm.counterfactual_samples`` (abduction, action, prediction), available when every
+    non-root variable is continuous (DoWhy-gcm cannot invert classifier mechanisms).
+
+    Parameters
+    ----------
+    quality : {"good", "better", "best"}
+        DoWhy-gcm's ``AssignmentQuality`` for automatic mechanism selection.
+    n_draws : int
+        Simulations per unit for rung 2.
+    seed : int or numpy Generator
+        Seeds DoWhy-gcm's (global) RNGs inside each call; their state is restored after.
+
+    Raises
+    ------
+    NotIdentifiedError
+        When the task has hidden confounding.
+    """
+
+    def __init__(self, quality: str = "good", n_draws: int = 20, seed=0):
+        self.quality = quality
+        self.n_draws = n_draws
+        self.seed = seed
+
+    @property
+    def tags(self):
+        # once fitted, rung 3 is claimed only where every variable below the treatment is invertible
+        rung3 = None if getattr(self, "non_invertible_", None) else "abduction"
+        return LearnerTags("graph-based", "parents-regression", "simulation", rung3)
+
+    def _why_unsupported(self, rung):
+        if rung == "predict_counterfactual" and getattr(self, "non_invertible_", None):
+            return (f"; DoWhy-gcm cannot abduct the noise of the discrete variables {self.non_invertible_} "
+                    "below the treatment (classifier mechanisms are not invertible)")
+        return ""
+
+    def _intervenable(self):
+        return set(self.task_.observed) - {self.task_.outcome}
+
+    def _fit(self, data):
+        from dowhy import gcm
+
+        task = self.task_
+        if self.quality not in QUALITIES:
+            raise InvalidValueError(f"quality must be one of {QUALITIES}, got {self.quality!r}")
+        if isinstance(self.n_draws, bool) or not isinstance(self.n_draws, (int, np.integer)) or self.n_draws < 1:
+            raise InvalidValueError(f"n_draws must be a positive int, got {self.n_draws!r}")
+        if task.has_hidden_confounding:
+            raise NotIdentifiedError(
+                f"DoWhy-gcm models every variable as observed, but the task has hidden confounding {task.latent}; "
+                "use IV or FrontDoor where the graph allows them")
+        graph = task.graph.subgraph(task.observed).copy()
+        self._seed = as_int_seed(self.seed)
+        scm = gcm.InvertibleStructuralCausalModel(graph)
+        quality = getattr(gcm.auto.AssignmentQuality, self.quality.upper())
+        with _quiet(), _seeded(self._seed):
+            gcm.auto.assign_causal_mechanisms(scm, self._encode(data), quality=quality)
+            gcm.fit(scm, self._encode(data))
+        self.scm_ = scm
+        self._train_ = data[task.observed]
+        below = nx.descendants(graph, task.treatment)
+        self.non_invertible_ = [v for v in task.observed if v in below and task.type(v).discrete]
+
+    def _encode(self, data):
+        """DoWhy-gcm treats string columns as categorical (classifier mechanisms)."""
+        task = self.task_
+        out = data[task.observed].copy()
+        for v in task.observed:
+            if task.type(v).discrete:
+                out[v] = out[v].astype(np.int64).astype(str)
+        return out
+
+    def _decode(self, frame):
+        return frame[self.task_.outcome].astype(np.float64).to_numpy()
+
+    def _interventions(self, do, n_rows: int, repeats: int = 1):
+        """gcm applies an intervention row by row (a Python map), in order: a per-unit array
+        becomes an iterator over its values, repeated for each simulation."""
+        task, out = self.task_, {}
+        for name, value in do.items():
+            fmt = (lambda v: str(int(v))) if task.type(name).discrete else float
+            if np.ndim(value) == 0:
+                out[name] = (lambda const: lambda _x: const)(fmt(value))
+            else:
+                values = iter([fmt(v) for v in np.tile(np.asarray(value), repeats)])
+                out[name] = (lambda it: lambda _x: next(it))(values)
+        return out
+
+    def _predict(self, data):
+        from dowhy.graph import get_ordered_predecessors
+
+        task = self.task_
+        mech = self.scm_.causal_mechanism(task.outcome)
+        parents = get_ordered_predecessors(self.scm_.graph, task.outcome)
+        if not parents:
+            return np.full(len(data), float(self._train_[task.outcome].mean()))
+        x = self._encode(data)[parents].to_numpy()
+        with _quiet(), _seeded(self._seed):
+            if hasattr(mech, "classifier_model"):
+                proba = mech.classifier_model.predict_probabilities(x)
+                classes = [str(c) for c in mech.classifier_model.classes]
+                return proba[:, classes.index("1")] if "1" in classes else np.zeros(len(data))
+            return np.asarray(mech.prediction_model.predict(x)).reshape(-1)
+
+    def _predict_do(self, data, do):
+        from dowhy import gcm
+
+        k, n = int(self.n_draws), len(data)
+        repeated = self._encode(data)
+        repeated = repeated.iloc[np.tile(np.arange(n), k)].reset_index(drop=True)
+        with _quiet(), _seeded(self._seed):
+            draws = gcm.interventional_samples(self.scm_, self._interventions(do, n, k), observed_data=repeated)
+        return self._decode(draws).reshape(k, n).mean(axis=0)
+
+    def _predict_counterfactual(self, data, do):
+        """Abduction, action, prediction with DoWhy-gcm's own mechanisms: each affected
+        variable's noise is ``estimate_noise`` of its factual value, then ``evaluate`` under
+        the intervened parents; variables the intervention does not reach keep their
+        factual values (so only the affected ones need invertible mechanisms)."""
+        from dowhy.graph import get_ordered_predecessors
+
+        graph, task = self.scm_.graph, self.task_
+        affected = set().union(*(nx.descendants(graph, v) for v in do)) - set(do)
+        stuck = [v for v in task.observed if v in affected and task.type(v).discrete]
+        if stuck:
+            raise UnsupportedQueryError(
+                f"{type(self).__name__} does not answer predict_counterfactual for do({', '.join(do)}): DoWhy-gcm "
+                f"cannot abduct the noise of the discrete variables {stuck} (classifier mechanisms are not invertible)")
+        factual = self._encode(data).reset_index(drop=True)
+        cf = factual.copy()
+        for name, value in do.items():
+            fmt = (lambda v: str(int(v))) if task.type(name).discrete else float
+            cf[name] = [fmt(v) for v in np.broadcast_to(value, (len(cf),))]
+        with _quiet(), _seeded(self._seed):
+            for node in nx.topological_sort(graph):
+                if node not in affected:
+                    continue
+                parents = get_ordered_predecessors(graph, node)
+                mech = self.scm_.causal_mechanism(node)
+                noise = mech.estimate_noise(factual[node].to_numpy(), factual[parents].to_numpy())
+                cf[node] = np.asarray(mech.evaluate(cf[parents].to_numpy(), noise)).reshape(-1)
+        return self._decode(cf)

@@ -1,0 +1,323 @@
+"""Common checks every learner must pass (selected by tags, never by class names).
+
+``LEARNER_CHECKS`` lists ``(name, check)``; each check takes an unfitted learner and
+raises ``AssertionError`` with a message on failure. :func:`check_learner` runs them all.
+The checks fit on :class:`RandomisedTrial`, a small randomised experiment in which every
+learner's assumptions hold, so a failure there is a bug, not a lesson.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import random
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+
+from ..envs.base import Environment
+from ..exceptions import (
+    CausalabError,
+    InvalidInterventionError,
+    InvalidValueError,
+    NotFittedError,
+    NotIdentifiedError,
+    UnknownVariableError,
+    UnsupportedQueryError,
+)
+
+N_TRAIN = 3000
+RUNGS = ("predict", "predict_do", "predict_counterfactual")
+
+
+class RandomisedTrial(Environment):
+    """A randomised trial with an instrument and, optionally, a mediator, so that every
+    family of estimator has its assumptions met.
+
+    Structural equations (``tau`` = ``effect``)::
+
+        Z := Bernoulli(0.5)                  randomised assignment (an instrument)
+        W := N(0, 1)                         a prognostic covariate
+        T := Z xor Bernoulli(0.05)           treatment taken (5% non-compliance, at random)
+        Y := tau T + W + N(0, 1)             (mediated=False)
+        M := tau T + N(0, 1),  Y := M + W + N(0, 1)    (mediated=True: the front door)
+
+    Truth: ATE = ``effect`` (additive, the same for every unit). Nothing confounds T and Y.
+    The Wald estimator has the largest standard error of the valid estimators:
+    sqrt(Var(Y - tau T) / n) / (Cov(T, Z) / sd(Z)), with Cov(T, Z) = 0.9 * 0.25.
+    """
+
+    story = "A randomised trial with an instrument and an optional mediator: every estimator's assumptions hold."
+    treatment, outcome, covariates = "T", "Y", ("Z", "W")
+    expected = {family: (True, "randomised: nothing confounds T and Y") for family in
+                ("naive", "correlational", "backdoor", "iv", "graph-based")}
+
+    def build(self, effect: float = 2.0, mediated: bool = False):
+        from ..scm import SCM, Linear, Normal, Table
+
+        scm = SCM()
+        scm.add("Z", Table([], 0.5))
+        scm.add("W", Normal(0, 1))
+        scm.add("T", Table(["Z"], [0.05, 0.95]))
+        if mediated:
+            scm.add("M", Linear({"T": effect}))
+            scm.add("Y", Linear({"M": 1.0, "W": 1.0}))
+        else:
+            scm.add("Y", Linear({"T": effect, "W": 1.0}))
+        return scm
+
+    def wald_se(self, n: int) -> float:
+        """Closed-form large-sample standard error of the Wald estimator (see the docstring)."""
+        var_resid = 2.0 + (1.0 if self.knobs["mediated"] else 0.0)
+        return float(np.sqrt(var_resid / n) / (0.9 * 0.25 / 0.5))
+
+
+def _trial(mediated=False):
+    env = RandomisedTrial(mediated=mediated)
+    data = env.sample(N_TRAIN, seed=11)
+    data.index = pd.RangeIndex(1000, 1000 + len(data)) * 3  # a non-default index to check alignment
+    return env, data
+
+
+def _fit(learner, env, data):
+    try:
+        return clone(learner).fit(data, env.task)
+    except NotIdentifiedError:
+        env, data = _trial(mediated=True)  # the front door needs a mediator
+        return clone(learner).fit(data, env.task), env, data
+
+
+def _fitted(learner):
+    """Fit a clone on the plain trial, or on the mediated one if it refuses the plain one."""
+    env, data = _trial()
+    out = _fit(learner, env, data)
+    if isinstance(out, tuple):
+        return out
+    return out, env, data
+
+
+def _query(fitted, rung, data, do):
+    if rung == "predict":
+        return fitted.predict(data)
+    return getattr(fitted, rung)(data, do)
+
+
+# ---------------------------------------------------------------------- checks
+def check_tags(learner):
+    from ..learners.base import FAMILIES, LearnerTags
+
+    tags = learner.tags
+    assert isinstance(tags, LearnerTags), f"tags must be a LearnerTags, got {type(tags).__name__}"
+    assert tags.family in FAMILIES
+    assert any(v is not None for v in tags.rungs.values()) or hasattr(learner, "effect")
+
+
+def check_clone_and_params(learner):
+    params = learner.get_params()
+    twin = clone(learner)
+    assert twin is not learner and twin.get_params() == params, "clone changed the parameters"
+    assert not any(k.endswith("_") for k in vars(twin)), "a clone carries fitted state"
+    twin.set_params(**params)
+    assert twin.get_params() == params
+    fitted, _, _ = _fitted(learner)
+    assert clone(fitted).get_params() == params
+    assert not hasattr(clone(fitted), "task_"), "clone of a fitted learner is fitted"
+
+
+def check_not_fitted(learner):
+    env, data = _trial()
+    fresh = clone(learner)
+    for call in (lambda: fresh.predict(data), lambda: fresh.predict_do(data, {"T": 1}),
+                 lambda: fresh.predict_counterfactual(data, {"T": 1}), lambda: fresh.effect(1, 0)):
+        try:
+            call()
+        except NotFittedError as exc:
+            assert "fit" in str(exc)
+        else:
+            raise AssertionError("a query before fit did not raise NotFittedError")
+
+
+def check_fit_returns_self_no_mutation(learner):
+    env, data = _trial()
+    before = data.copy(deep=True)
+    fresh = clone(learner)
+    try:
+        out = fresh.fit(data, env.task)
+    except NotIdentifiedError:
+        env, data = _trial(mediated=True)
+        before = data.copy(deep=True)
+        out = fresh.fit(data, env.task)
+    assert out is fresh, "fit must return self"
+    for rung in RUNGS:
+        try:
+            _query(fresh, rung, data, {"T": 1})
+        except UnsupportedQueryError:
+            pass
+    pd.testing.assert_frame_equal(data, before, obj="the data after fit and queries")
+
+
+def check_outputs_aligned(learner):
+    fitted, env, data = _fitted(learner)
+    shuffled = data.sample(frac=1.0, random_state=0).iloc[:200]
+    for rung in RUNGS:
+        if getattr(fitted.tags, rung) is None:
+            continue
+        out = _query(fitted, rung, shuffled, {"T": 1})
+        assert isinstance(out, pd.Series), f"{rung} must return a pandas Series"
+        assert out.index.equals(shuffled.index), f"{rung} is not aligned to the input's index"
+        assert out.name == env.outcome and np.isfinite(out.to_numpy()).all()
+
+
+def check_tags_honest(learner):
+    """A rung the tags claim answers finite values; one they do not claim raises UnsupportedQueryError."""
+    fitted, env, data = _fitted(learner)
+    for rung in RUNGS:
+        if getattr(fitted.tags, rung) is not None:
+            assert np.isfinite(_query(fitted, rung, data.iloc[:50], {"T": 1}).to_numpy()).all()
+        else:
+            try:
+                _query(fitted, rung, data.iloc[:50], {"T": 1})
+            except UnsupportedQueryError as exc:
+                assert rung in str(exc), f"the error for {rung} does not name it: {exc}"
+            else:
+                raise AssertionError(f"{rung} is not in the tags yet answered")
+    effect = fitted.effect(1, 0)
+    assert np.isfinite(float(effect.value))
+    if fitted.tags.effect_interval:
+        lo, hi = effect.interval
+        assert lo <= effect.value <= hi, "the effect lies outside its own interval"
+
+
+def check_recovers_randomised_ate(learner, k: float = 4.0):
+    """In a randomised trial every learner recovers the ATE within k standard errors of the
+    least precise valid estimator (the Wald estimator, closed form)."""
+    fitted, env, data = _fitted(learner)
+    truth = env.knobs["effect"]
+    estimate = float(fitted.effect(1, 0).value)
+    tol = k * env.wald_se(len(data))
+    assert abs(estimate - truth) <= tol, f"ATE {estimate:.4f} vs true {truth} (tolerance {tol:.3f})"
+    if fitted.tags.predict_do is not None:
+        diff = fitted.predict_do(data, {"T": 1}) - fitted.predict_do(data, {"T": 0})
+        assert abs(diff.mean() - truth) <= tol
+
+
+def check_same_seed_same_predictions(learner):
+    """Two fits with the same parameters give identical answers, here and in a fresh process."""
+    fitted, env, data = _fitted(learner)
+    again = _fit(learner, env, data)
+    again = again[0] if isinstance(again, tuple) else again
+    mine = _answers(fitted, data)
+    for rung, values in _answers(again, data).items():
+        np.testing.assert_array_equal(values, mine[rung], err_msg=f"{rung} differs between two fits")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "job.pkl")
+        with open(path, "wb") as f:
+            pickle.dump((clone(learner), data, env.knobs), f)
+        code = ("import pickle,sys; from causalab.testing.learners import RandomisedTrial, _answers;"
+                "l,d,k=pickle.load(open(sys.argv[1],'rb')); e=RandomisedTrial(**k);"
+                "pickle.dump(_answers(l.fit(d,e.task),d),open(sys.argv[1],'wb'))")
+        env_vars = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        subprocess.run([sys.executable, "-c", code, path], check=True, env=env_vars, capture_output=True)
+        with open(path, "rb") as f:
+            theirs = pickle.load(f)
+    for rung, values in theirs.items():
+        np.testing.assert_array_equal(values, mine[rung], err_msg=f"{rung} differs in a fresh process")
+
+
+def _answers(fitted, data):
+    out = {"effect": np.array([float(fitted.effect(1, 0).value)])}
+    for rung in RUNGS:
+        if getattr(fitted.tags, rung) is not None:
+            out[rung] = _query(fitted, rung, data.iloc[:100], {"T": 0}).to_numpy()
+    return out
+
+
+def check_no_global_state_leak(learner):
+    import torch
+
+    np_state, py_state, torch_state = np.random.get_state(), random.getstate(), torch.get_rng_state()
+    keys = _pyro_params()
+    fitted, env, data = _fitted(learner)
+    _answers(fitted, data)
+    assert random.getstate() == py_state, "Python's global RNG changed"
+    after = np.random.get_state()
+    assert np_state[0] == after[0] and np.array_equal(np_state[1], after[1]) and np_state[2:] == after[2:], \
+        "numpy's global RNG changed"
+    assert torch.equal(torch_state, torch.get_rng_state()), "torch's global RNG changed"
+    assert _pyro_params() == keys, "Pyro's param store changed"
+
+
+def _pyro_params():
+    if "pyro" not in sys.modules:
+        return set()
+    import pyro
+
+    return set(pyro.get_param_store().keys())
+
+
+def check_bad_input(learner):
+    """Bad data and bad interventions raise typed errors that name the problem."""
+    env, data = _trial()
+    fresh = clone(learner)
+    _expect(InvalidValueError, "Task", lambda: fresh.fit(data, "T"))
+    _expect(InvalidValueError, "'Y'", lambda: fresh.fit(data.drop(columns="Y"), env.task))
+    nan = data.copy()
+    nan.loc[nan.index[3], "Y"] = np.nan
+    _expect(InvalidValueError, "'Y'", lambda: fresh.fit(nan, env.task))
+    text = data.astype({"W": str})
+    _expect(InvalidValueError, "'W'", lambda: clone(learner).fit(text, env.task))
+    assert not hasattr(fresh, "task_"), "a failed fit left the learner fitted"
+    fitted, env, data = _fitted(learner)
+    rung = next((r for r in ("predict_do", "predict_counterfactual") if getattr(fitted.tags, r)), None)
+    if rung is None:
+        return
+    query = getattr(fitted, rung)
+    _expect(UnknownVariableError, "'Q'", lambda: query(data, {"Q": 1}))
+    _expect(InvalidInterventionError, "'Y'", lambda: query(data, {"Y": 1}))
+    _expect(InvalidInterventionError, "levels", lambda: query(data, {"T": 3}))
+    _expect(InvalidInterventionError, "finite", lambda: query(data, {"T": float("nan")}))
+    _expect(InvalidValueError, "'T'", lambda: query(data.drop(columns="T"), {"T": 1}))
+
+
+def _expect(error, text, call):
+    try:
+        call()
+    except error as exc:
+        assert isinstance(exc, CausalabError), f"{type(exc).__name__} is not a CausalabError"
+        assert text in str(exc), f"the message does not name {text}: {exc}"
+    else:
+        raise AssertionError(f"expected {error.__name__} naming {text}")
+
+
+#: (name, check)
+LEARNER_CHECKS = [
+    ("tags", check_tags),
+    ("clone_and_params", check_clone_and_params),
+    ("not_fitted", check_not_fitted),
+    ("fit_returns_self_no_mutation", check_fit_returns_self_no_mutation),
+    ("outputs_aligned", check_outputs_aligned),
+    ("tags_honest", check_tags_honest),
+    ("recovers_randomised_ate", check_recovers_randomised_ate),
+    ("same_seed_same_predictions", check_same_seed_same_predictions),
+    ("no_global_state_leak", check_no_global_state_leak),
+    ("bad_input", check_bad_input),
+]
+
+
+def check_learner(learner) -> list[str]:
+    """Run every learner check on (clones of) ``learner``; raise on the first failure."""
+    ran = []
+    for name, check in LEARNER_CHECKS:
+        try:
+            check(learner)
+        except AssertionError as exc:
+            raise AssertionError(f"{type(learner).__name__} failed {name}: {exc}") from exc
+        ran.append(name)
+    return ran
+
+
+__all__ = ["LEARNER_CHECKS", "RandomisedTrial", "check_learner"]
