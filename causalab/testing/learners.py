@@ -177,7 +177,11 @@ def check_tags_honest(learner):
     fitted, env, data = _fitted(learner)
     for rung in RUNGS:
         if getattr(fitted.tags, rung) is not None:
-            assert np.isfinite(_query(fitted, rung, data.iloc[:50], {"T": 1}).to_numpy()).all()
+            try:
+                values = _query(fitted, rung, data.iloc[:50], {"T": 1}).to_numpy()
+            except UnsupportedQueryError as exc:
+                raise AssertionError(f"the tags claim {rung}, but it raised: {exc}") from exc
+            assert np.isfinite(values).all()
         else:
             try:
                 _query(fitted, rung, data.iloc[:50], {"T": 1})
@@ -268,8 +272,8 @@ def check_bad_input(learner):
     nan = data.copy()
     nan.loc[nan.index[3], "Y"] = np.nan
     _expect(InvalidValueError, "'Y'", lambda: fresh.fit(nan, env.task))
-    text = data.astype({"W": str})
-    _expect(InvalidValueError, "'W'", lambda: clone(learner).fit(text, env.task))
+    text = data.astype({"T": str})
+    _expect(InvalidValueError, "'T'", lambda: clone(learner).fit(text, env.task))
     assert not hasattr(fresh, "task_"), "a failed fit left the learner fitted"
     fitted, env, data = _fitted(learner)
     rung = next((r for r in ("predict_do", "predict_counterfactual") if getattr(fitted.tags, r)), None)
@@ -314,8 +318,8 @@ def check_learner(learner) -> list[str]:
     for name, check in LEARNER_CHECKS:
         try:
             check(learner)
-        except AssertionError as exc:
-            raise AssertionError(f"{type(learner).__name__} failed {name}: {exc}") from exc
+        except (AssertionError, CausalabError) as exc:
+            raise AssertionError(f"{type(learner).__name__} failed {name}: {type(exc).__name__}: {exc}") from exc
         ran.append(name)
     return ran
 

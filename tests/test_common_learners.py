@@ -1,0 +1,82 @@
+"""Every learner, and a user's own, runs the common checks of causalab.testing."""
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+import causalab as cl
+from causalab.learners import GCM, IV, MLP, Backdoor, FrontDoor, GradientBoosting, Learner, LearnerTags, LinearRegression
+from causalab.testing import LEARNER_CHECKS, check_learner
+
+
+class DifferenceInMeans(Learner):
+    """A user's own learner: the treated-minus-control contrast (valid when randomised)."""
+
+    _tags = LearnerTags("naive", None, "population", None)
+
+    def __init__(self, shrink: float = 0.0):
+        self.shrink = shrink
+
+    def _fit_columns(self):
+        return [self.task_.treatment, self.task_.outcome]
+
+    def _fit(self, data):
+        t, y = data[self.task_.treatment], data[self.task_.outcome]
+        self.means_ = {float(v): float(y[t == v].mean()) * (1 - self.shrink) for v in (0, 1)}
+        self._train_ = data
+
+    def _predict_do(self, data, do):
+        return np.full(len(data), self.means_[float(do[self.task_.treatment])])
+
+
+# fast configurations of every learner
+LEARNERS = [
+    LinearRegression(), LinearRegression(features=["T"], alpha=1.0), GradientBoosting(max_iter=50),
+    MLP(hidden=(32,), max_epochs=60), Backdoor(), Backdoor("ipw"), Backdoor("matching"),
+    FrontDoor(), IV(), GCM(n_draws=5), DifferenceInMeans(),
+]
+
+
+def _params():
+    for learner in LEARNERS:
+        for name, check in LEARNER_CHECKS:
+            yield pytest.param(learner, check, id=f"{learner!r}-{name}")
+
+
+@pytest.mark.parametrize("learner,check", list(_params()))
+def test_common_learner_check(learner, check):
+    check(learner)
+
+
+def test_every_learner_collects_every_check(request):
+    items = [i for i in request.session.items if i.name.startswith("test_common_learner_check[")]
+    per = Counter(repr(i.callspec.params["learner"]) for i in items) or Counter(
+        repr(p.values[0]) for p in _params())
+    assert len(LEARNER_CHECKS) == 10
+    assert len(per) == len(LEARNERS) == 11 and set(per.values()) == {len(LEARNER_CHECKS)}
+
+
+def test_check_learner_catches_a_dishonest_learner():
+    class Liar(DifferenceInMeans):
+        _tags = LearnerTags("naive", "regression", "population", None)  # claims rung 1, cannot answer it
+
+    with pytest.raises(AssertionError, match="tags_honest|predict"):
+        check_learner(Liar())
+
+
+def test_check_learner_catches_a_biased_learner():
+    with pytest.raises(AssertionError, match="recovers_randomised_ate"):
+        check_learner(DifferenceInMeans(shrink=0.5))
+
+
+def test_check_learner_runs_every_check_on_a_user_learner():
+    assert check_learner(DifferenceInMeans()) == [name for name, _ in LEARNER_CHECKS]
+
+
+def test_families_are_the_keys_environments_use():
+    keys = set()
+    for env_id in cl.list_environments()["id"]:
+        keys |= set(cl.make(env_id).expected)
+    # IHDP's "linear" judges a specification (a linear outcome model), not a family
+    assert keys - set(cl.learners.FAMILIES) == {"linear"}
