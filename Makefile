@@ -23,6 +23,7 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_engine.py
+	$(PY) benchmarks/bench_learners.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -29,17 +29,10 @@ import torch
 from causalab.scm.interop import from_pgmpy, to_dowhy_gcm
 from causalab.scm.random_models import random_linear_gaussian
 
+from _timing import best_time  # noqa: E402  (the script's folder is on sys.path)
+
 warnings.filterwarnings("ignore")
 torch.set_num_threads(2)
-
-
-def best_time(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def report(rows):

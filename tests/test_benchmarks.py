@@ -15,3 +15,11 @@ def test_engine_benchmark_runs_quick():
                          text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
     assert "gcm.draw_samples" in out.stdout and "pgmpy" in out.stdout and "peak RSS" in out.stdout
+
+
+@pytest.mark.slow
+def test_learner_benchmark_runs_quick():
+    out = subprocess.run([sys.executable, str(BENCH / "bench_learners.py"), "--quick"], capture_output=True,
+                         text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "DataLoader" in out.stdout and "DoWhy directly" in out.stdout and "GCM()" in out.stdout

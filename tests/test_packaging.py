@@ -30,6 +30,7 @@ def test_wheel_installs_with_the_catalog(tmp_path):
             "assert causalab.__file__.startswith(%r), causalab.__file__; "
             "assert len(causalab.make('IHDP-v0').replication(3)) == 747; "  # data files are in the wheel
             "assert len(causalab.make('Sachs-v0').data()) == 853; "
+            "import causalab.learners, causalab.testing; assert causalab.learners.MLP and causalab.testing.check_learner; "
             "print(len(e.CATALOG), float(causalab.make('KidneyStones-v0').scm.ate('T', 'R')))" % str(venv))
     out = subprocess.run([str(py), "-c", code], capture_output=True, text=True, cwd=tmp_path,
                          env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})

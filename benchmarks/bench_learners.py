@@ -1,0 +1,142 @@
+"""Fit and predict time of every learner, and two comparisons on the same work:
+
+1. a table of fit / predict_do / effect seconds per learner on 10,000 rows of
+   Confounding-v0 and of RandomDAG-v0 (50 nodes, linear, hidden_share 0);
+2. our MLP training loop (tensors batched directly) against the same network, optimiser,
+   batch size and number of epochs driven by a torch DataLoader (target: >= 2x faster);
+3. our DoWhy back-door wrapper (validation, identification, estimation) against calling
+   DoWhy's CausalModel directly on the same data and graph (target: overhead < 10%).
+
+Run: ``python benchmarks/bench_learners.py [--quick]`` (``make bench`` runs it too).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+
+import numpy as np
+import torch
+
+import causalab as cl
+from causalab.learners import GCM, MLP, Backdoor, GradientBoosting, LinearRegression
+
+from _timing import best_time  # noqa: E402  (the script's folder is on sys.path)
+
+warnings.filterwarnings("ignore")
+torch.set_num_threads(2)
+
+
+def learner_table(env, n: int, learners, repeat: int):
+    data = env.sample(n, seed=0)
+    query = data.iloc[:2000]
+    print(f"\n{env.id} ({len(env.observed)} observed variables), {n:,} training rows")
+    print(f"{'learner':40s} {'fit s':>8s} {'predict_do s':>13s} {'effect s':>9s}  effect")
+    for learner in learners:
+        fitted = {}
+
+        def fit():
+            fitted["l"] = learner.fit(data, env.task)
+
+        try:
+            fit_s = best_time(fit, repeat)
+        except cl.CausalabError as exc:
+            print(f"{learner!r:40s} refuses: {type(exc).__name__}")
+            continue
+        l = fitted["l"]
+        do_s = best_time(lambda: l.predict_do(query, {env.treatment: 1}), repeat) if l.tags.predict_do else float("nan")
+        eff = {}
+        eff_s = best_time(lambda: eff.setdefault("e", l.effect(1, 0)), 1)
+        print(f"{learner!r:40s} {fit_s:8.3f} {do_s:13.4f} {eff_s:9.3f}  {eff['e'].value:+.4f}")
+
+
+def dataloader_fit(mlp: MLP, data, task, epochs: int) -> float:
+    """The same network and optimiser trained with a DataLoader; returns seconds."""
+    from torch.utils.data import DataLoader, TensorDataset
+
+    from causalab.learners.mlp import _build
+
+    features = [c for c in task.observed if c != task.outcome]
+    x = torch.as_tensor(data[features].to_numpy(np.float32))
+    y = torch.as_tensor(data[task.outcome].to_numpy(np.float32))
+    x = (x - x.mean(0)) / x.std(0)
+    n_train = int(0.8 * len(x))
+    gen = torch.Generator().manual_seed(0)
+    start = time.perf_counter()
+    net = _build(x.shape[1], tuple(mlp.hidden), gen)
+    opt = torch.optim.Adam(net.parameters(), lr=mlp.learning_rate)
+    loss_fn = torch.nn.MSELoss()
+    loader = DataLoader(TensorDataset(x[:n_train], y[:n_train]), batch_size=mlp.batch_size, shuffle=True,
+                        generator=gen)
+    for _ in range(epochs):
+        net.train()
+        for xb, yb in loader:
+            opt.zero_grad(set_to_none=True)
+            loss_fn(net(xb).squeeze(-1), yb).backward()
+            opt.step()
+        net.eval()
+        with torch.no_grad():
+            loss_fn(net(x[n_train:]).squeeze(-1), y[n_train:])
+    return time.perf_counter() - start
+
+
+def mlp_loop_vs_dataloader(n: int, epochs: int, repeat: int):
+    env = cl.make("Confounding-v0")
+    data = env.sample(n, seed=0)
+    # patience above max_epochs: both loops run exactly `epochs` epochs
+    mlp = MLP(max_epochs=epochs, patience=epochs + 1, lr_cuts=0)
+    ours = best_time(lambda: mlp.fit(data, env.task), repeat)
+    assert mlp.n_epochs_ == epochs
+    theirs = best_time(lambda: dataloader_fit(mlp, data, env.task, epochs), repeat)
+    print(f"\nMLP, {n:,} rows, {epochs} epochs, batch {mlp.batch_size}: batched tensors {ours:.3f} s, "
+          f"DataLoader {theirs:.3f} s, ratio {theirs / ours:.2f}x (target >= 2x)")
+
+
+def dowhy_overhead(env_id: str, n: int, repeat: int, **knobs):
+    from dowhy import CausalModel
+
+    env = cl.make(env_id, **knobs)
+    data, task = env.sample(n, seed=0), env.task
+
+    def direct():
+        model = CausalModel(data=data.copy(), treatment=task.treatment, outcome=task.outcome, graph=task.graph.copy())
+        estimand = model.identify_effect(method_name="maximal-adjustment")
+        sets = [v for k, v in estimand.backdoor_variables.items() if k != "backdoor"]
+        if sets:
+            estimand.set_backdoor_variables(max(sets, key=len), key="backdoor")
+        return model.estimate_effect(estimand, method_name="backdoor.linear_regression",
+                                     method_params={"need_conditional_estimates": False}).value
+
+    ours_learner = Backdoor()
+    theirs = best_time(direct, repeat)
+    ours = best_time(lambda: ours_learner.fit(data, task), repeat)
+    assert abs(ours_learner.slope_ - direct()) < 1e-9
+    print(f"Backdoor(regression) on {env_id}, {n:,} rows: DoWhy directly {theirs:.3f} s, through causalab "
+          f"{ours:.3f} s, overhead {100 * (ours / theirs - 1):+.1f}% (target < 10%)")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="one repeat, a 20-node DAG, no DoWhy-gcm on it")
+    args = parser.parse_args()
+    repeat = 1 if args.quick else 3
+    n = 10_000
+    confounding = cl.make("Confounding-v0")
+    learner_table(confounding, n, [LinearRegression(), LinearRegression(features=["T"]), GradientBoosting(), MLP(),
+                                   Backdoor(), GCM()], repeat)
+    n_dag = 20 if args.quick else 50
+    dag = cl.make("RandomDAG-v0", n_variables=n_dag)
+    dag_learners = [LinearRegression(), GradientBoosting(), MLP(), Backdoor()]
+    if not args.quick:
+        dag_learners.append(GCM())
+    learner_table(dag, n, dag_learners, 1)
+    print(f"  (true ATE {float(dag.true_effects()['ate']):+.4f})")
+    mlp_loop_vs_dataloader(n, epochs=20, repeat=repeat)
+    print()
+    dowhy_overhead("Confounding-v0", n, repeat)
+    dowhy_overhead("RandomDAG-v0", n, repeat, n_variables=n_dag)
+
+
+if __name__ == "__main__":
+    main()
