@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-import time
 import warnings
 
 import numpy as np

@@ -36,6 +36,9 @@ _LAZY = {
     )},
     "Environment": "causalab.envs.base",
     **{name: "causalab.envs.registry" for name in ("make", "register", "list_environments")},
+    "evaluate": "causalab.evaluation", "verdicts": "causalab.evaluation",
+    "run": "causalab.runner",
+    "report": "causalab.reporting",
 }
 
 __all__ = sorted([
@@ -46,6 +49,8 @@ __all__ = sorted([
 
 
 def __getattr__(name: str):
+    if name in ("learners", "evaluation", "runner", "testing"):
+        return importlib.import_module(f"causalab.{name}")
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value

@@ -1,6 +1,9 @@
-"""The causalab command line: ``causalab list``, ``causalab show ID``.
+"""The causalab command line.
 
-Listing imports no heavy dependency; ``show`` builds the environment.
+``causalab run`` (the main job: the default suite, a leaderboard, results and a report),
+``causalab report DIR``, ``causalab learners``, ``causalab list``, ``causalab show ID``.
+Listing imports no heavy dependency; the other commands build environments and learners.
+Every user error prints one line and exits with code 2.
 """
 
 from __future__ import annotations
@@ -62,6 +65,85 @@ def _draw_graph(env, plt):
     return ax
 
 
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _ints(value: str, what: str) -> list[int]:
+    try:
+        out = [int(v) for v in _csv(value)]
+    except ValueError:
+        raise CausalabError(f"--{what} takes comma-separated integers, got {value!r}") from None
+    if not out or min(out) < 1:
+        raise CausalabError(f"--{what} takes positive integers, got {value!r}")
+    return out
+
+
+def _run(args) -> int:
+    import time
+    from pathlib import Path
+
+    from .envs.registry import make
+    from .reporting import report
+    from .runner import run
+    from .runner.suite import DEFAULT_ENVIRONMENTS, DEFAULT_LEARNERS, learners_by_name
+
+    env_ids = _csv(args.envs) if args.envs else list(DEFAULT_ENVIRONMENTS)
+    names = _csv(args.learners) if args.learners else list(DEFAULT_LEARNERS)
+    learners = learners_by_name(names)
+    envs = [make(e) for e in env_ids]
+    seeds = range(_ints(str(args.seeds), "seeds")[0])
+    sizes = _ints(args.n_train, "n-train")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise CausalabError(f"--out {str(out)!r} is a file; give a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    results = run(envs, learners, seeds=seeds, n_train=sizes, n_jobs=args.jobs, backend=args.backend,
+                  store=out / "results.sqlite", errors="record", progress=not args.quiet)
+    results.to_csv(out / "results.csv", index=False)
+    rep = report(results, envs=envs[: args.figures], learners=learners, title="causalab run")
+    rep.save(out / "report.html")
+    rep.save(out / "report.md")
+    import pandas as pd
+
+    board = rep.leaderboard
+    with pd.option_context("display.width", 200, "display.max_colwidth", 40):
+        print(board.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    mismatches = rep.mismatches()
+    print(f"\n{len(envs)} environments x {len(learners)} learners x {len(seeds)} seeds x {len(sizes)} sizes in "
+          f"{time.perf_counter() - start:.1f} s; {len(mismatches)} mismatch(es) with the environments' expectations.")
+    for row in mismatches.itertuples():
+        print(f"  MISMATCH {row.environment} / {row.learner}: expected to {row.expected[:-1]}, but it {row.observed}")
+    print(f"Wrote {out / 'results.csv'}, {out / 'results.sqlite'}, {out / 'report.html'}, {out / 'report.md'}")
+    return 0
+
+
+def _report(args) -> int:
+    from pathlib import Path
+
+    from .reporting import report
+    from .runner import load
+
+    folder = Path(args.dir)
+    results = load(folder / "results.sqlite")
+    path = report(results, title=f"causalab report: {folder}").save(folder / "report.html")
+    print(f"Wrote {path}")
+    return 0
+
+
+def _learners(args) -> int:
+    from .runner.suite import DEFAULT_LEARNERS, named_learners
+
+    for name, learner in named_learners().items():
+        tags = learner.tags
+        default = "*" if name in DEFAULT_LEARNERS else " "
+        print(f"{default} {name:10s} {learner!r:40s} family={tags.family:13s} rung1={tags.predict} "
+              f"rung2={tags.predict_do} rung3={tags.predict_counterfactual}")
+    print("(* in the default run)")
+    return 0
+
+
 def _parse(value: str):
     import ast
 
@@ -82,6 +164,23 @@ def main(argv=None) -> int:
     p_show.add_argument("--knob", action="append", metavar="NAME=VALUE", help="set a knob (repeatable)")
     p_show.add_argument("--image", help="where to write the DAG (default: ID.png)")
     p_show.set_defaults(func=_show)
+    p_run = sub.add_parser("run", help="the main job: evaluate learners on environments, write results and a report")
+    p_run.add_argument("--envs", help="comma-separated environment ids (default: the simulated catalog)")
+    p_run.add_argument("--learners", help="comma-separated learner names (see `causalab learners`)")
+    p_run.add_argument("--seeds", default="3", help="number of seeds (default 3)")
+    p_run.add_argument("--n-train", default="2000", help="comma-separated training sizes (default 2000)")
+    p_run.add_argument("--jobs", type=int, default=2, help="parallel jobs (default 2; -1: every core)")
+    p_run.add_argument("--backend", default="loky", help="joblib backend: loky, threading, sequential, dask")
+    p_run.add_argument("--out", default="causalab-results", help="output folder (default causalab-results)")
+    p_run.add_argument("--figures", type=int, default=2,
+                       help="environments that get per-environment figures (DAG, dose-response, counterfactuals)")
+    p_run.add_argument("--quiet", action="store_true", help="no progress bar")
+    p_run.set_defaults(func=_run)
+    p_report = sub.add_parser("report", help="rebuild report.html from a run's folder")
+    p_report.add_argument("dir")
+    p_report.set_defaults(func=_report)
+    p_learners = sub.add_parser("learners", help="the learners the CLI knows, with their tags")
+    p_learners.set_defaults(func=_learners)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

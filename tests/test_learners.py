@@ -304,7 +304,7 @@ def test_bad_queries_raise_typed_errors(fitted, call, error, text):
     (MLP(validation_fraction=1.5), cl.InvalidValueError, "validation_fraction"),
     (MLP(device="tpu9"), cl.InvalidValueError, "device"),
     (Backdoor("magic"), cl.InvalidValueError, "method"),
-    (Backdoor("ipw"), cl.InvalidValueError, "binary treatment"),
+    (Backdoor("ipw"), cl.UnsupportedQueryError, "binary treatment"),
     (Backdoor(adjustment="all"), cl.InvalidValueError, "adjustment"),
     (GCM(quality="perfect"), cl.InvalidValueError, "quality"),
 ])
@@ -327,3 +327,25 @@ def test_intervening_where_a_learner_cannot_is_a_typed_error():
     with pytest.raises(cl.InvalidInterventionError, match="levels"):
         LinearRegression().fit(shortcut.sample(500, seed=0), shortcut.task).predict_do(
             shortcut.sample(5, seed=1), {"D": 5})
+
+
+def test_iv_ignores_latent_nodes_dowhy_lists_as_instruments():
+    env = cl.make("MBias-v0")  # DoWhy lists the latent U[M,T] as an instrument of T; it is not observed
+    with pytest.raises(cl.NotIdentifiedError, match="no observed instrument"):
+        IV().fit(env.sample(500, seed=0), env.task)
+
+
+def test_linear_regression_equals_least_squares_and_ridge_closed_form():
+    env = cl.make("Mediation-v0")
+    data = env.sample(400, seed=16)
+    x = data[["X", "T", "M"]].to_numpy()
+    y = data["Y"].to_numpy()
+    design = np.column_stack([np.ones(len(x)), x])
+    beta = np.linalg.lstsq(design, y, rcond=None)[0]
+    ols = LinearRegression().fit(data, env.task)
+    np.testing.assert_allclose(ols.predict(data), design @ beta, rtol=1e-9, atol=1e-9)
+    # ridge on standardised features, intercept unpenalised: (Z'Z + alpha I) b = Z'(y - mean y)
+    z = (x - x.mean(0)) / x.std(0)
+    b = np.linalg.solve(z.T @ z + 50.0 * np.eye(3), z.T @ (y - y.mean()))
+    ridge = LinearRegression(alpha=50.0).fit(data, env.task)
+    np.testing.assert_allclose(ridge.predict(data), y.mean() + z @ b, rtol=1e-9, atol=1e-9)

@@ -24,9 +24,12 @@ class Correlational(Learner):
 
     Parameters
     ----------
-    features : list of str or None
+    features : list of str, "treatment", "covariates" or None
         Columns to predict from. ``None``: every observed column but the outcome (the
-        predictive-ML habit, which may include mediators and colliders).
+        predictive-ML habit, which may include mediators and colliders); ``"treatment"``: the
+        treatment alone (the naive contrast); ``"covariates"``: the treatment and the
+        environment's declared covariates. The names resolve per task, so one learner serves
+        every environment.
     """
 
     _tags = CORRELATIONAL_TAGS
@@ -36,9 +39,12 @@ class Correlational(Learner):
         task = self.task_
         if self.features is None:
             features = [c for c in task.observed if c != task.outcome]
+        elif isinstance(self.features, str) and self.features in ("treatment", "covariates"):
+            features = [task.treatment] + (list(task.covariates) if self.features == "covariates" else [])
         else:
             if isinstance(self.features, str) or not all(isinstance(f, str) for f in self.features):
-                raise InvalidValueError(f"features must be a list of column names, got {self.features!r}")
+                raise InvalidValueError(f"features must be a list of column names, 'treatment', 'covariates' or "
+                                        f"None, got {self.features!r}")
             features = list(self.features)
             for f in features:
                 if f not in task.variables:

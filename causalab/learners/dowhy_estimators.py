@@ -68,8 +68,8 @@ class _DoWhyLearner(Learner):
     def _binary_treatment(self, what: str):
         task = self.task_
         if task.kind(task.treatment) != "binary":
-            raise InvalidValueError(f"{what} needs a binary treatment; {task.treatment!r} is "
-                                    f"{task.kind(task.treatment)}")
+            raise UnsupportedQueryError(f"{what} needs a binary treatment; {task.treatment!r} is "
+                                        f"{task.kind(task.treatment)}")
 
     # linear, constant-effect answers (front door, IV): E[Y_t] = E[Y] + slope (t - E[T])
     def _linear_do(self, data, do):

@@ -103,6 +103,8 @@ class GCM(Learner):
             gcm.fit(scm, self._encode(data))
         self.scm_ = scm
         self._train_ = data[task.observed]
+        # simulating do(T) keeps T's parents as observed: the g-formula adjusts for them
+        self.adjustment_set_ = sorted(graph.predecessors(task.treatment))
         below = nx.descendants(graph, task.treatment)
         self.non_invertible_ = [v for v in task.observed if v in below and task.type(v).discrete]
 

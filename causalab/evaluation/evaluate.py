@@ -1,0 +1,314 @@
+"""Score learners on the three rungs against the truth only the environment knows.
+
+One *cell* is (environment, learner, seed, n_train): the learner (a fresh clone) is fitted on
+``n_train`` observational rows; a test population of ``n_test`` units is drawn with every
+variable and its noise (``sample_world``), and the same units (shared noise) are drawn again
+under each of the environment's regimes. Then:
+
+rung 1
+    ``rmse`` of ``predict`` on the held-out observational units (plus ``accuracy`` and
+    ``brier`` for a binary outcome) and ``outcome_sd``, the scale the verdict uses.
+rung 2
+    per regime, ``do_rmse``: ``predict_do`` against the units' outcomes under the regime;
+    ``shift_rmse``: ``predict`` on the units as drawn under the regime (does the fit survive
+    the shift?); ``survival``: do_rmse / rmse. Once per cell: ``ate`` (the learner's
+    ``effect`` against ``true_effects()['ate']``), ``ate_covered`` where the learner gives an
+    interval, ``ett`` (binary treatment: predict_do contrasts averaged over treated units)
+    and ``pehe`` where the environment defines a CATE.
+rung 3
+    per regime, ``cf_rmse`` (continuous outcome) or ``cf_accuracy`` and ``cf_brier``
+    (discrete) of ``predict_counterfactual`` against the exact counterfactuals of the same
+    units from their stored noise.
+
+Soft and stochastic regimes reach learners as per-unit hard values: each unit's value of
+the intervened variable under the regime, which is the same unit-level intervention.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Sequence
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+
+from ..exceptions import InvalidValueError, NotIdentifiedError, UnsupportedQueryError
+from . import metrics
+
+#: the columns of every result table, in order
+COLUMNS = (
+    "environment", "knobs", "learner", "params", "family", "judged_family", "expected", "expected_reason",
+    "seed", "n_train", "rung", "regime", "metric", "value", "true_value", "se", "status", "message",
+    "fit_seconds", "predict_seconds",
+)
+
+STATUSES = ("ok", "unsupported", "not_identified", "error")
+
+
+def learner_label(learner) -> str:
+    """The learner's name in result tables: its repr (class and non-default parameters)."""
+    return repr(learner)
+
+
+def _json(value) -> str:
+    return json.dumps(value, sort_keys=True, default=repr)
+
+
+def cell_seeds(seed: int, n_train: int) -> tuple[int, int, int]:
+    """(train data, test data, learner) seeds of a cell: the same for every learner, so all
+    learners of one (seed, n_train) see the same data."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InvalidValueError(f"seeds must be non-negative ints, got {seed!r}")
+    ss = np.random.SeedSequence(int(seed), spawn_key=(int(n_train),))
+    return tuple(int(s.generate_state(1, np.uint32)[0]) for s in ss.spawn(3))
+
+
+def evaluate(env, learners, n_train: int | Sequence[int] = 2000, seeds: Iterable[int] = (0,),
+             n_test: int = 1000, errors: str = "raise") -> pd.DataFrame:
+    """Fit each learner on ``env``'s observational data and score it on the three rungs.
+
+    Parameters
+    ----------
+    env : Environment or str
+        An environment or a registered id.
+    learners : Learner or list of Learner
+        Unfitted learners; each cell fits a clone (a ``seed`` parameter is set to the cell's).
+    n_train : int or list of int
+        Training sizes (a list gives learning curves).
+    seeds : iterable of int
+        Replications; each gives new training and test data, the same for every learner.
+    n_test : int
+        Units in the test population (and under each regime).
+    errors : {"raise", "record"}
+        What a learner's unexpected error does: propagate, or become rows with status
+        ``"error"`` and the message. Refusals (``NotIdentifiedError``,
+        ``UnsupportedQueryError``) are always recorded: they are answers.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (learner, seed, n_train, rung, regime, metric), columns :data:`COLUMNS`.
+    """
+    from ..envs.registry import make
+
+    env = make(env) if isinstance(env, str) else env
+    learners = [learners] if not isinstance(learners, (list, tuple)) else list(learners)
+    sizes = [n_train] if isinstance(n_train, (int, np.integer)) else list(n_train)
+    rows = []
+    for n in sizes:
+        for seed in seeds:
+            for learner in learners:
+                rows += evaluate_cell(env, learner, seed, n, n_test=n_test, errors=errors)
+    return to_frame(rows)
+
+
+def to_frame(rows) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    for col in ("value", "true_value", "se", "fit_seconds", "predict_seconds"):
+        frame[col] = frame[col].astype(np.float64)
+    return frame
+
+
+def evaluate_cell(env, learner, seed: int, n_train: int, n_test: int = 1000, errors: str = "raise") -> list[dict]:
+    """The rows of one cell (see the module docstring)."""
+    if errors not in ("raise", "record"):
+        raise InvalidValueError(f"errors must be 'raise' or 'record', got {errors!r}")
+    train_seed, test_seed, learner_seed = cell_seeds(seed, n_train)
+    label, params = learner_label(learner), _json(learner.get_params())
+    learner = clone(learner)
+    if "seed" in learner.get_params():
+        learner.set_params(seed=learner_seed)
+    base = {
+        "environment": env.id or type(env).__name__, "knobs": _json(env.knobs), "learner": label,
+        "params": params, "family": learner.tags.family, "judged_family": learner.tags.family,
+        "expected": "", "expected_reason": "", "seed": int(seed), "n_train": int(n_train), "fit_seconds": np.nan,
+    }
+    rows: list[dict] = []
+
+    def add(rung, regime, metric, value=np.nan, true_value=np.nan, se=np.nan, status="ok", message="",
+            predict_seconds=np.nan):
+        rows.append({**base, "rung": rung, "regime": regime, "metric": metric, "value": float(value),
+                     "true_value": float(true_value), "se": float(se), "status": status, "message": message,
+                     "predict_seconds": float(predict_seconds)})
+
+    train = env.sample(n_train, seed=train_seed)
+    start = time.perf_counter()
+    try:
+        learner.fit(train, env.task)
+    except (NotIdentifiedError, UnsupportedQueryError) as exc:
+        base.update(_judge(env, learner))
+        status = "not_identified" if isinstance(exc, NotIdentifiedError) else "unsupported"
+        add("fit", "", "fit", status=status, message=str(exc))
+        return rows
+    except Exception as exc:  # noqa: BLE001 - recorded with its message when the user asks for it
+        if errors == "raise":
+            raise
+        add("fit", "", "fit", status="error", message=f"{type(exc).__name__}: {exc}")
+        return rows
+    base["fit_seconds"] = time.perf_counter() - start
+    base.update(_judge(env, learner))
+
+    def attempt(rung, regime, metric_names, fn):
+        """Run one query; a refusal or (when recording) an error becomes rows with that status."""
+        start = time.perf_counter()
+        try:
+            out = fn()
+        except UnsupportedQueryError as exc:
+            for m in metric_names:
+                add(rung, regime, m, status="unsupported", message=str(exc))
+            return None
+        except Exception as exc:  # noqa: BLE001
+            if errors == "raise":
+                raise
+            for m in metric_names:
+                add(rung, regime, m, status="error", message=f"{type(exc).__name__}: {exc}")
+            return None
+        return out, time.perf_counter() - start
+
+    outcome, treatment = env.outcome, env.treatment
+    discrete = env.task.type(outcome).discrete
+    test_world = _world_or_sample(env, n_test, test_seed)
+    test = test_world[env.observed]
+    y = test[outcome].to_numpy(dtype=np.float64)
+
+    # rung 1
+    got = attempt(1, "observational", ["rmse"], lambda: learner.predict(test).to_numpy())
+    obs_rmse = np.nan
+    if got:
+        pred, secs = got
+        obs_rmse = metrics.rmse(pred, y)
+        add(1, "observational", "rmse", obs_rmse, predict_seconds=secs)
+        if discrete:
+            add(1, "observational", "accuracy", metrics.accuracy(pred, y), predict_seconds=secs)
+            add(1, "observational", "brier", metrics.brier(pred, y), predict_seconds=secs)
+    add(1, "observational", "outcome_sd", float(np.std(y)))
+
+    # rung 2 and 3, per regime, on the same units
+    if "scm" in env.capabilities:
+        for name, regime in env.regimes.items():
+            world_do = env.do(regime).sample_world(n_test, seed=test_seed)
+            do = _per_unit(regime, world_do, env)
+            y_do = world_do[outcome].to_numpy(dtype=np.float64)
+            if do is None:
+                msg = f"{name} intervenes on a hidden variable; learners cannot be asked about it"
+                add(2, name, "do_rmse", status="unsupported", message=msg)
+                continue
+            got = attempt(2, name, ["do_rmse"], lambda: learner.predict_do(test, do).to_numpy())
+            if got:
+                do_rmse = metrics.rmse(got[0], y_do)
+                add(2, name, "do_rmse", do_rmse, predict_seconds=got[1])
+                if np.isfinite(obs_rmse) and obs_rmse > 0:
+                    add(2, name, "survival", metrics.survival_ratio(do_rmse, obs_rmse))
+            got = attempt(2, name, ["shift_rmse"], lambda: learner.predict(world_do[env.observed]).to_numpy())
+            if got:
+                add(2, name, "shift_rmse", metrics.rmse(got[0], y_do), predict_seconds=got[1])
+            cf_metrics = ["cf_accuracy", "cf_brier"] if discrete else ["cf_rmse"]
+            got = attempt(3, name, cf_metrics, lambda: learner.predict_counterfactual(test, do).to_numpy())
+            if got:
+                truth = env.counterfactual(test_world, do)[outcome].to_numpy(dtype=np.float64)
+                if discrete:
+                    add(3, name, "cf_accuracy", metrics.accuracy(got[0], truth), predict_seconds=got[1])
+                    add(3, name, "cf_brier", metrics.brier(got[0], truth), predict_seconds=got[1])
+                else:
+                    add(3, name, "cf_rmse", metrics.rmse(got[0], truth), predict_seconds=got[1])
+
+    # average effects against the stated truth
+    truth = env.true_effects()
+    hi, lo = _treatment_levels(env)
+    if "ate" in truth:
+        got = attempt(2, "ate", ["ate"], lambda: learner.effect(hi, lo))
+        if got:
+            effect, secs = got
+            true_ate = float(truth["ate"])
+            add(2, "ate", "ate", effect.value, true_ate, getattr(truth["ate"], "se", np.nan), predict_seconds=secs)
+            if effect.interval is not None:
+                add(2, "ate", "ate_covered", metrics.covered(effect.interval, true_ate), true_ate)
+    if learner.tags.predict_do is not None and "ett" in truth and env.task.kind(treatment) == "binary":
+        treated = test[test[treatment] == hi]
+        if len(treated):
+            got = attempt(2, "ett", ["ett"], lambda: (learner.predict_do(treated, {treatment: hi})
+                                                     - learner.predict_do(treated, {treatment: lo})).mean())
+            if got:
+                add(2, "ett", "ett", got[0], float(truth["ett"]), predict_seconds=got[1])
+    if learner.tags.predict_do is not None:
+        try:
+            cate = np.asarray(env.true_cate(test), dtype=np.float64)
+        except UnsupportedQueryError:
+            cate = None
+        if cate is not None:
+            got = attempt(2, "cate", ["pehe"], lambda: (learner.predict_do(test, {treatment: hi})
+                                                       - learner.predict_do(test, {treatment: lo})).to_numpy())
+            if got:
+                add(2, "cate", "pehe", metrics.pehe(got[0], cate), predict_seconds=got[1])
+    return rows
+
+
+def _world_or_sample(env, n, seed):
+    if "scm" in env.capabilities:
+        return env.sample_world(n, seed=seed)
+    return env.sample(n, seed=seed)
+
+
+def _treatment_levels(env) -> tuple[float, float]:
+    """The two treatment values of the environment's hard treatment regimes (default 1 vs 0)."""
+    values = sorted(float(r[env.treatment]) for r in env.regimes.values()
+                    if set(r) == {env.treatment} and r.is_hard(env.treatment) and np.ndim(r[env.treatment]) == 0)
+    return (values[-1], values[0]) if len(values) >= 2 else (1.0, 0.0)
+
+
+def _per_unit(regime, world_do, env):
+    """The regime as hard values learners can take: scalars stay, the rest become each
+    unit's value under the regime. None when it intervenes on a hidden variable."""
+    out = {}
+    for var in regime:
+        if var not in env.observed:
+            return None
+        spec = regime[var]
+        if regime.is_hard(var) and np.ndim(spec) == 0:
+            out[var] = float(spec)
+        else:
+            out[var] = world_do[var].to_numpy(dtype=np.float64)
+    return out
+
+
+def _judge(env, learner) -> dict:
+    """Which family the learner acted as here, and what the environment expects of it.
+
+    The evaluator judges a learner by what it was fed: a correlational learner fed the
+    treatment alone is the naive contrast; fed the treatment and pre-treatment features only
+    (no descendant of the treatment in the true graph) it adjusts for them, a back-door
+    estimator in disguise (whether the set is valid is the environment's ``expected``); a
+    back-door estimator whose identified adjustment set is empty is the naive contrast.
+    """
+    family = learner.tags.family
+    if family == "graph-based" and family not in env.expected:
+        # simulating do() in a fitted SCM of a fully observed graph is the g-formula: back-door
+        # adjustment for the treatment's parents (its adjustment_set_)
+        family = "backdoor"
+    fed = getattr(learner, "features_", None)
+    if "scm" in env.capabilities:
+        t = env.treatment
+        descendants = nx.descendants(env.scm.graph, t)
+        if family == "correlational" and fed is not None and t in fed:
+            others = [f for f in fed if f != t]
+            if not others:
+                family = "naive"
+            elif not set(others) & descendants:
+                family = "backdoor"  # adjusting for pre-treatment features, validly or not
+        if family == "backdoor" and getattr(learner, "adjustment_set_", None) == []:
+            family = "naive"  # identification found nothing to adjust for: the plain contrast
+    expected = env.expected.get(family)
+    return {"judged_family": family, "expected": "" if expected is None else ("succeeds" if expected[0] else "fails"),
+            "expected_reason": "" if expected is None else expected[1]}
+
+
+def _check_frame(results) -> pd.DataFrame:
+    if not isinstance(results, pd.DataFrame) or list(results.columns) != list(COLUMNS):
+        raise InvalidValueError("expected a result table from causalab.evaluate (columns causalab.evaluation.COLUMNS)")
+    return results
+
+
+__all__ = ["COLUMNS", "STATUSES", "evaluate", "evaluate_cell", "cell_seeds", "learner_label", "to_frame"]

@@ -1,0 +1,68 @@
+"""Verdicts: did each learner behave as the environment's assumptions say it should?"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .evaluate import COLUMNS
+
+VERDICT_COLUMNS = ("environment", "learner", "judged_family", "expected", "expected_reason", "n_train", "n_seeds",
+                   "ate", "true_ate", "ate_error", "tolerance", "observed", "verdict")
+
+
+def verdicts(results: pd.DataFrame) -> pd.DataFrame:
+    """One row per (environment, learner): what was expected, what happened, and whether they agree.
+
+    ``expected`` comes from the environment's ``expected`` for the family the learner acted as
+    (``judged_family``: a correlational learner fed a valid adjustment set counts as back-door).
+    ``observed`` is ``"succeeds"`` when the mean ATE error over seeds, at the largest
+    training size, is within the tolerance
+
+        max(0.05 sd(Y), 0.1 |ATE|) + 2 SE(seeds) + 2 SE(truth)
+
+    (SE(seeds): the spread of the estimates over seeds / sqrt(seeds); SE(truth): the stated
+    truth's own standard error, for measured truths), ``"fails"`` otherwise, ``"refuses"``
+    when the learner declined to fit (its estimand is not identified), and ``"n/a"`` when it
+    cannot be applied. ``verdict`` is ``"as expected"``, ``"MISMATCH"`` (a bug or a lesson:
+    look), or ``"no expectation"`` when the environment states none for that family.
+    """
+    if not isinstance(results, pd.DataFrame) or list(results.columns) != list(COLUMNS):
+        raise ValueError("verdicts needs a result table from causalab.evaluate")
+    out = []
+    for (env_id, learner), group in results.groupby(["environment", "learner"], sort=False):
+        first = group.iloc[0]
+        n = int(group["n_train"].max())
+        at_n = group[group["n_train"] == n]
+        row = {"environment": env_id, "learner": learner, "judged_family": first["judged_family"],
+               "expected": first["expected"], "expected_reason": first["expected_reason"], "n_train": n,
+               "n_seeds": int(at_n["seed"].nunique()), "ate": np.nan, "true_ate": np.nan, "ate_error": np.nan,
+               "tolerance": np.nan}
+        fit = at_n[at_n["metric"] == "fit"]
+        ate = at_n[(at_n["metric"] == "ate") & (at_n["status"] == "ok")]
+        if len(fit) and (fit["status"] == "not_identified").any():
+            observed = "refuses"
+        elif len(fit) or not len(ate):
+            observed = "n/a"
+        else:
+            values, truth = ate["value"].to_numpy(), float(ate["true_value"].iloc[0])
+            sd_y = float(at_n.loc[at_n["metric"] == "outcome_sd", "value"].mean())
+            se_seeds = values.std(ddof=1) / np.sqrt(len(values)) if len(values) > 1 else 0.0
+            se_truth = float(ate["se"].iloc[0]) if np.isfinite(ate["se"].iloc[0]) else 0.0
+            tol = max(0.05 * sd_y, 0.1 * abs(truth)) + 2 * se_seeds + 2 * se_truth
+            error = float(values.mean() - truth)
+            row.update(ate=float(values.mean()), true_ate=truth, ate_error=error, tolerance=tol)
+            observed = "succeeds" if abs(error) <= tol else "fails"
+        row["observed"] = observed
+        expected = row["expected"]
+        if not expected:
+            verdict = "no expectation"
+        elif observed == "n/a":
+            verdict = "not applicable"
+        elif observed == "refuses":
+            verdict = "as expected" if expected == "fails" else "MISMATCH"
+        else:
+            verdict = "as expected" if observed == expected else "MISMATCH"
+        row["verdict"] = verdict
+        out.append(row)
+    return pd.DataFrame(out, columns=list(VERDICT_COLUMNS))

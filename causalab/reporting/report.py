@@ -1,0 +1,176 @@
+"""The report: a leaderboard, the verdict table and the figures, as markdown or one
+self-contained HTML file (figures inline as PNG, every piece of text HTML-escaped)."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..evaluation.evaluate import COLUMNS
+from ..evaluation.verdict import verdicts
+from ..exceptions import InvalidValueError
+from . import figures as F
+
+LEADERBOARD_COLUMNS = ("environment", "learner", "acts_as", "ate_error", "do_rmse", "survival", "cf_error",
+                       "verdict")
+
+
+def leaderboard(results: pd.DataFrame) -> pd.DataFrame:
+    """One row per (environment, learner): mean ATE error (estimate - truth), mean error under
+    do() and survival ratio over the regimes, counterfactual error (RMSE, or 1 - accuracy for
+    a discrete outcome), and the verdict; sorted by environment, then |ATE error|."""
+    ok = results[results["status"] == "ok"]
+    at_max = ok[ok["n_train"] == ok.groupby("environment")["n_train"].transform("max")]
+    rows = []
+    verdict = verdicts(results).set_index(["environment", "learner"])
+    for (env_id, learner), g in results.groupby(["environment", "learner"], sort=False):
+        s = at_max[(at_max["environment"] == env_id) & (at_max["learner"] == learner)]
+
+        def mean(metric):
+            v = s.loc[s["metric"] == metric, "value"]
+            return float(v.mean()) if len(v) else np.nan
+
+        ate = s[s["metric"] == "ate"]
+        cf = mean("cf_rmse")
+        if np.isnan(cf) and (s["metric"] == "cf_accuracy").any():
+            cf = 1.0 - mean("cf_accuracy")
+        v = verdict.loc[(env_id, learner)]
+        rows.append({"environment": env_id, "learner": learner, "acts_as": g["judged_family"].iloc[0],
+                     "ate_error": float((ate["value"] - ate["true_value"]).mean()) if len(ate) else np.nan,
+                     "do_rmse": mean("do_rmse"), "survival": mean("survival"), "cf_error": cf,
+                     "verdict": v["verdict"] if v["observed"] != "refuses" else f"{v['verdict']} (refuses)"})
+    out = pd.DataFrame(rows, columns=list(LEADERBOARD_COLUMNS))
+    order = out["ate_error"].abs().fillna(np.inf)
+    return out.assign(_o=order).sort_values(["environment", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
+class Report:
+    """Tables and figures of one result table.
+
+    Parameters
+    ----------
+    results : DataFrame
+        From :func:`causalab.evaluate` or :func:`causalab.run`.
+    envs, learners : optional
+        With them, the report adds the figures that need fitted models: each environment's
+        DAG, dose-response curves (continuous treatments) and unit-level counterfactuals.
+    """
+
+    def __init__(self, results: pd.DataFrame, envs=None, learners=None, title: str = "causalab report"):
+        if not isinstance(results, pd.DataFrame) or list(results.columns) != list(COLUMNS):
+            raise InvalidValueError("report needs a result table from causalab.evaluate or causalab.run")
+        self.results, self.title = results, title
+        self.leaderboard = leaderboard(results)
+        self.verdicts = verdicts(results)
+        self.figures = {"ATE estimates against the truth": F.ate_figure(results),
+                        "Survival under intervention": F.survival_figure(results)}
+        curve = F.learning_curve_figure(results)
+        if curve is not None:
+            self.figures["Learning curves"] = curve
+        for env in envs or []:
+            self.figures[f"{env.id}: the graph"] = F.dag_figure(env)
+            if learners and "scm" in env.capabilities:
+                if env.task.kind(env.treatment) == "continuous":
+                    self.figures[f"{env.id}: dose-response"] = F.dose_response_figure(env, learners)
+                if env.task.kind(env.outcome) == "continuous":
+                    self.figures[f"{env.id}: counterfactuals"] = F.counterfactual_figure(env, learners)
+
+    def mismatches(self) -> pd.DataFrame:
+        """The verdict rows where a learner did not behave as the environment says it should."""
+        return self.verdicts[self.verdicts["verdict"] == "MISMATCH"]
+
+    def markdown(self) -> str:
+        lines = [f"# {self.title}", "", _summary(self.results), "", "## Leaderboard", "",
+                 _markdown_table(self.leaderboard), "", "## Verdicts", "",
+                 _markdown_table(self.verdicts[["environment", "learner", "judged_family", "expected", "observed",
+                                                "ate_error", "tolerance", "verdict"]])]
+        if len(self.mismatches()):
+            lines += ["", f"**{len(self.mismatches())} mismatch(es)**: a learner behaved against its environment's "
+                          "stated expectation. Each is a bug or a lesson."]
+        return "\n".join(lines) + "\n"
+
+    def html(self) -> str:
+        parts = [f"<h1>{_e(self.title)}</h1>", f"<p>{_e(_summary(self.results))}</p>"]
+        if len(self.mismatches()):
+            parts.append(f"<p class='warn'><b>{len(self.mismatches())} mismatch(es)</b>: a learner behaved against "
+                         "its environment's stated expectation. Each is a bug or a lesson.</p>")
+        parts += ["<h2>Leaderboard</h2>", _html_table(self.leaderboard), "<h2>Verdicts</h2>",
+                  _html_table(self.verdicts[["environment", "learner", "judged_family", "expected", "expected_reason",
+                                             "observed", "ate", "true_ate", "ate_error", "tolerance", "verdict"]])]
+        for name, fig in self.figures.items():
+            parts += [f"<h2>{_e(name)}</h2>", f"<img alt='{_e(name)}' src='data:image/png;base64,{_png(fig)}'>"]
+        style = ("body{font-family:sans-serif;margin:2em;max-width:1300px} table{border-collapse:collapse;"
+                 "font-size:12px} td,th{border:1px solid #ccc;padding:3px 6px} img{max-width:100%}"
+                 " .MISMATCH{background:#fbb} .warn{color:#a00}")
+        return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{_e(self.title)}</title>"
+                f"<style>{style}</style></head><body>{''.join(parts)}</body></html>")
+
+    def save(self, path) -> Path:
+        """Write ``.html`` (self-contained) or ``.md`` by the file's suffix; returns the path."""
+        path = Path(path)
+        if path.suffix not in (".html", ".md"):
+            raise InvalidValueError(f"a report is saved as .html or .md, got {str(path)!r}")
+        if not path.parent.is_dir():
+            raise InvalidValueError(f"the folder {str(path.parent)!r} does not exist")
+        path.write_text(self.html() if path.suffix == ".html" else self.markdown(), encoding="utf-8")
+        return path
+
+    def show(self):
+        """Show the figures (in a notebook, or matplotlib's window)."""
+        import matplotlib.pyplot as plt
+
+        plt.show()
+
+    def _repr_markdown_(self):
+        return self.markdown()
+
+
+def report(results: pd.DataFrame, envs=None, learners=None, title: str = "causalab report") -> Report:
+    """Build the :class:`Report` of a result table (see :class:`Report`)."""
+    return Report(results, envs=envs, learners=learners, title=title)
+
+
+def _summary(results) -> str:
+    envs, learners = results["environment"].nunique(), results["learner"].nunique()
+    seeds, sizes = results["seed"].nunique(), sorted(results["n_train"].unique())
+    status = results.groupby("status").size().to_dict()
+    return (f"{envs} environment(s) x {learners} learner(s) x {seeds} seed(s), training sizes "
+            f"{', '.join(map(str, sizes))}; {len(results)} rows ({', '.join(f'{k}: {v}' for k, v in status.items())}).")
+
+
+def _fmt(v):
+    if isinstance(v, (float, np.floating)):
+        return "" if np.isnan(v) else f"{v:.4g}"
+    return str(v)
+
+
+def _markdown_table(frame: pd.DataFrame) -> str:
+    head = "| " + " | ".join(frame.columns) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    body = ["| " + " | ".join(_fmt(v).replace("|", "\\|") for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([head, rule, *body])
+
+
+def _html_table(frame: pd.DataFrame) -> str:
+    head = "".join(f"<th>{_e(c)}</th>" for c in frame.columns)
+    body = []
+    for row in frame.itertuples(index=False):
+        verdict = str(getattr(row, "verdict", ""))
+        cls = " class='MISMATCH'" if verdict.startswith("MISMATCH") else ""
+        body.append(f"<tr{cls}>" + "".join(f"<td>{_e(_fmt(v))}</td>" for v in row) + "</tr>")
+    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+
+
+def _e(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _png(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90)
+    return base64.b64encode(buf.getvalue()).decode("ascii")

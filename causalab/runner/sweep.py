@@ -1,0 +1,111 @@
+"""Sweeps: environments x learners x seeds x training sizes, in parallel, resumable."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import InvalidValueError
+from ..evaluation.evaluate import evaluate_cell, learner_label, to_frame
+
+BACKENDS = ("loky", "threading", "sequential", "dask")
+
+
+def cell_key(env, learner, seed: int, n_train: int, n_test: int) -> str:
+    """Everything that defines a cell: environment id and knobs, learner class and
+    parameters, seed, sizes and causalab's version (new code, new cells)."""
+    from .. import __version__
+
+    learner_cls = f"{type(learner).__module__}.{type(learner).__qualname__}"
+    parts = [env.id or type(env).__name__, env.knobs, learner_cls, learner_label(learner), learner.get_params(),
+             int(seed), int(n_train), int(n_test), __version__]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=repr).encode()).hexdigest()
+
+
+def _one(env, learner, seed, n_train, n_test, errors, key):
+    return key, evaluate_cell(env, learner, seed, n_train, n_test=n_test, errors=errors)
+
+
+def run(envs, learners, seeds: Iterable[int] = (0, 1, 2), n_train: int | Sequence[int] = 2000, n_test: int = 1000,
+        n_jobs: int = 1, backend: str = "loky", store=None, errors: str = "raise",
+        progress: bool = True) -> pd.DataFrame:
+    """Evaluate every learner on every environment, seed and training size.
+
+    Cells run in parallel with joblib (``backend="dask"`` sends them to the active
+    ``dask.distributed`` client through joblib's Dask backend; install ``causalab[dask]``).
+    With ``store`` (a path), each finished cell's rows are written to SQLite at once and
+    cells already there are skipped, so a killed sweep resumes where it stopped.
+
+    Returns the result table (columns ``causalab.evaluation.COLUMNS``) in a fixed order
+    (environment, size, seed, learner), whatever order the cells finished in.
+    """
+    from ..envs.registry import make
+    from .store import ResultStore
+
+    if backend not in BACKENDS:
+        raise InvalidValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    if errors not in ("raise", "record"):
+        raise InvalidValueError(f"errors must be 'raise' or 'record', got {errors!r}")
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0:
+        raise InvalidValueError(f"n_jobs must be a non-zero int (-1: every core), got {n_jobs!r}")
+    envs = [envs] if isinstance(envs, str) or not isinstance(envs, (list, tuple)) else list(envs)
+    envs = [make(e) if isinstance(e, str) else e for e in envs]
+    learners = [learners] if not isinstance(learners, (list, tuple)) else list(learners)
+    sizes = [n_train] if isinstance(n_train, (int, np.integer)) else list(n_train)
+    seeds = list(seeds)
+    cells = [(env, learner, seed, n) for env in envs for n in sizes for seed in seeds for learner in learners]
+    keys = [cell_key(env, learner, seed, n, n_test) for env, learner, seed, n in cells]
+
+    db = ResultStore(store) if store is not None else None
+    done = db.keys() if db is not None else set()
+    results = {k: db.get(k) for k in keys if k in done} if db is not None else {}
+    pending = [(cell, key) for cell, key in zip(cells, keys) if key not in results]
+    bar = _progress(len(cells), len(cells) - len(pending), progress)
+    try:
+        for key, rows in _execute(pending, n_test, errors, n_jobs, backend):
+            results[key] = rows
+            if db is not None:
+                first = rows[0]
+                db.put(key, first["environment"], first["learner"], first["seed"], first["n_train"], rows)
+            bar.update(1)
+    finally:
+        bar.close()
+        if db is not None:
+            db.close()
+    return to_frame([row for key in keys for row in results[key]])
+
+
+def _execute(pending, n_test, errors, n_jobs, backend):
+    if not pending:
+        return
+    if n_jobs == 1 or backend == "sequential":
+        for (env, learner, seed, n), key in pending:
+            yield _one(env, learner, seed, n, n_test, errors, key)
+        return
+    from joblib import Parallel, delayed, parallel_config
+
+    jobs = (delayed(_one)(env, learner, seed, n, n_test, errors, key) for (env, learner, seed, n), key in pending)
+    with parallel_config(backend=backend, n_jobs=n_jobs):
+        yield from Parallel(return_as="generator_unordered")(jobs)
+
+
+def _progress(total, initial, enabled):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, initial=initial, desc="cells", unit="cell", disable=not enabled, leave=False)
+
+
+def load(store) -> pd.DataFrame:
+    """Every row in a result store, as a result table."""
+    from pathlib import Path
+
+    from .store import ResultStore
+
+    if not Path(store).is_file():
+        raise InvalidValueError(f"no result store at {str(store)!r}")
+    with ResultStore(store) as db:
+        return to_frame(db.all_rows())
