@@ -1,11 +1,14 @@
 # Two commands do all the set-up on a fresh machine:
-#   make demo   builds .venv and runs the main job
-#   make test   builds .venv and runs the test suite
+#   make run    builds .venv and runs the main job (causalab run: the default benchmark and report)
+#   make test   builds .venv (and installs Debian's chromium when missing) and runs the test suite
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test bench clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+OUT ?= causalab-results
+
+.PHONY: run demo test bench browser clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,15 +18,24 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e ".[test]"
 	touch $@
 
+run: $(VENV)/.installed
+	$(VENV)/bin/causalab run --out $(OUT)
+
 demo: $(VENV)/.installed
 	$(PY) examples/demo.py
 
-test: $(VENV)/.installed
+# the report test opens the HTML in a real headless browser
+browser:
+	command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+test: $(VENV)/.installed browser
 	$(PY) -m pytest -q
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_engine.py
 	$(PY) benchmarks/bench_learners.py
+	$(PY) benchmarks/bench_run.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) build dist *.egg-info $(OUT)

@@ -102,15 +102,22 @@ def _run(args) -> int:
     results = run(envs, learners, seeds=seeds, n_train=sizes, n_jobs=args.jobs, backend=args.backend,
                   store=out / "results.sqlite", errors="record", progress=not args.quiet)
     results.to_csv(out / "results.csv", index=False)
-    rep = report(results, envs=envs[: args.figures], learners=learners, title="causalab run")
-    rep.save(out / "report.html")
-    rep.save(out / "report.md")
+    from .evaluation import verdicts
+    from .reporting import leaderboard
+
+    html_path, md_path = out / "report.html", out / "report.md"
+    if results.attrs.get("computed_cells", 1) or not (html_path.exists() and md_path.exists()):
+        rep = report(results, envs=envs[: args.figures], learners=learners, title="causalab run")
+        rep.save(html_path)
+        rep.save(md_path)
+    else:
+        print("Every cell came from the store; the report is up to date.")
     import pandas as pd
 
-    board = rep.leaderboard
     with pd.option_context("display.width", 200, "display.max_colwidth", 40):
-        print(board.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-    mismatches = rep.mismatches()
+        print(leaderboard(results).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    v = verdicts(results)
+    mismatches = v[v["verdict"] == "MISMATCH"]
     print(f"\n{len(envs)} environments x {len(learners)} learners x {len(seeds)} seeds x {len(sizes)} sizes in "
           f"{time.perf_counter() - start:.1f} s; {len(mismatches)} mismatch(es) with the environments' expectations.")
     for row in mismatches.itertuples():

@@ -23,3 +23,11 @@ def test_learner_benchmark_runs_quick():
                          text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
     assert "DataLoader" in out.stdout and "DoWhy directly" in out.stdout and "GCM()" in out.stdout
+
+
+@pytest.mark.slow
+def test_run_benchmark_runs_quick():
+    out = subprocess.run([sys.executable, str(BENCH / "bench_run.py"), "--quick"], capture_output=True,
+                         text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "from the store" in out.stdout and "ms per cell" in out.stdout

@@ -40,3 +40,50 @@ def test_unknown_id_is_a_clear_error(capsys):
 def test_console_script_is_installed():
     out = subprocess.run([sys.executable, "-m", "causalab.cli", "list"], capture_output=True, text=True)
     assert out.returncode == 0 and "Asia-v0" in out.stdout
+
+
+def _cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "causalab", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=600)
+
+
+@pytest.mark.slow
+def test_run_writes_results_and_report_then_reads_them_back(tmp_path):
+    out = tmp_path / "out"
+    args = ["run", "--envs", "Confounding-v0,FrontDoor-v0", "--learners", "naive,backdoor,frontdoor", "--seeds", "2",
+            "--n-train", "500", "--out", str(out), "--quiet", "--jobs", "1"]
+    first = _cli(*args)
+    assert first.returncode == 0, first.stderr[-2000:]
+    for name in ("results.csv", "results.sqlite", "report.html", "report.md"):
+        assert (out / name).stat().st_size > 100
+    assert "Confounding-v0" in first.stdout and "as expected" in first.stdout and "0 mismatch" in first.stdout
+    import pandas as pd
+
+    table = pd.read_csv(out / "results.csv")
+    assert set(table["environment"]) == {"Confounding-v0", "FrontDoor-v0"} and table["seed"].nunique() == 2
+    again = _cli(*args)  # every cell comes from the store
+    assert again.returncode == 0 and pd.read_csv(out / "results.csv").drop(
+        columns=["fit_seconds", "predict_seconds"]).equals(table.drop(columns=["fit_seconds", "predict_seconds"]))
+    (out / "report.html").unlink()
+    rebuilt = _cli("report", str(out))
+    assert rebuilt.returncode == 0 and (out / "report.html").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("args,text", [
+    (["run", "--envs", "Nope-v0"], "Nope-v0"),
+    (["run", "--learners", "mlpp"], "Did you mean 'mlp'"),
+    (["run", "--seeds", "x"], "--seeds"),
+    (["run", "--n-train", "0"], "--n-train"),
+    (["run", "--backend", "spark", "--envs", "Confounding-v0", "--learners", "naive"], "backend"),
+    (["report", "/nonexistent/folder"], "no result store"),
+])
+def test_run_and_report_user_errors_are_one_line_and_exit_2(args, text, tmp_path):
+    done = _cli(*args, "--out", str(tmp_path / "o")) if args[0] == "run" else _cli(*args)
+    assert done.returncode == 2
+    assert text in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_learners_lists_names_and_tags(capsys):
+    assert main(["learners"]) == 0
+    out = capsys.readouterr().out
+    assert "backdoor" in out and "family=iv" in out and "rung2=conditioning" in out

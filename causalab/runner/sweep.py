@@ -41,7 +41,8 @@ def run(envs, learners, seeds: Iterable[int] = (0, 1, 2), n_train: int | Sequenc
     cells already there are skipped, so a killed sweep resumes where it stopped.
 
     Returns the result table (columns ``causalab.evaluation.COLUMNS``) in a fixed order
-    (environment, size, seed, learner), whatever order the cells finished in.
+    (environment, size, seed, learner), whatever order the cells finished in;
+    ``table.attrs["computed_cells"]`` counts the cells computed rather than read back.
     """
     from ..envs.registry import make
     from .store import ResultStore
@@ -76,7 +77,9 @@ def run(envs, learners, seeds: Iterable[int] = (0, 1, 2), n_train: int | Sequenc
         bar.close()
         if db is not None:
             db.close()
-    return to_frame([row for key in keys for row in results[key]])
+    table = to_frame([row for key in keys for row in results[key]])
+    table.attrs["computed_cells"] = len(pending)  # 0: everything came from the store
+    return table
 
 
 def _execute(pending, n_test, errors, n_jobs, backend):
