@@ -88,6 +88,16 @@ class Sachs(RealDataEnvironment):
             )
         return self._log[self._masks[regime]].reset_index(drop=True)
 
+    def regime_intervention(self, regime: str) -> dict[str, float]:
+        """The perturbation read as a hard intervention on its target: the target set to its
+        mean log abundance in the perturbed cells (what a learner fitted on the observational
+        cells is asked about). A crude reading: inhibitors block a kinase's activity, not its
+        abundance (under u0126 measured mek rises while erk falls), so models that take it
+        literally miss such shifts; that is part of what this real data teaches."""
+        cells = self.regime_data(regime)  # validates the name
+        target = TARGETS[regime]
+        return {target: float(cells[target].mean())}
+
     def true_effects(self):
         import networkx as nx
 

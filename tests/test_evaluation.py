@@ -173,3 +173,20 @@ def test_a_learner_is_judged_by_what_it_was_fed():
     assert judged["Backdoor()"] == "naive"  # DoWhy found nothing to adjust for
     r = evaluate("Mediation-v0", [LinearRegression()], n_train=500, seeds=[0])
     assert r["judged_family"].iloc[0] == "correlational"  # fed the mediator, a descendant of T
+
+
+def test_sachs_scores_predicted_shifts_against_the_measured_ones():
+    env = cl.make("Sachs-v0")
+    r = evaluate(env, [LinearRegression()], n_train=800, seeds=[0], n_test=600)
+    shifts = r[r["metric"] == "shift"].set_index("regime")
+    truth = env.true_effects()
+    assert set(shifts.index) == {k.split(":")[0] for k in truth if k.endswith(":erk")}
+    assert shifts.loc["u0126", "true_value"] == pytest.approx(float(truth["u0126:erk"]))
+    # the plug-in shift of a linear model is its mek coefficient times the move of mek
+    train_seed, test_seed, _ = cell_seeds(0, 800)
+    fitted = LinearRegression().fit(env.sample(800, seed=train_seed), env.task)
+    test = env.sample(600, seed=test_seed)
+    target = env.regime_intervention("u0126")["mek"]
+    coef = fitted.coef_[fitted.features_.index("mek")]
+    expected = coef * (target - test["mek"].mean()) + fitted.predict(test).mean() - test["erk"].mean()
+    assert shifts.loc["u0126", "value"] == pytest.approx(expected, abs=1e-9)

@@ -19,6 +19,10 @@ rung 3
     per regime, ``cf_rmse`` (continuous outcome) or ``cf_accuracy`` and ``cf_brier``
     (discrete) of ``predict_counterfactual`` against the exact counterfactuals of the same
     units from their stored noise.
+real data
+    LaLonde: ``ate`` against the experiment (with its standard error). Sachs (an environment
+    with ``regime_intervention``): ``shift``, the predicted change of the outcome's mean
+    under each perturbation read as a hard intervention, against the measured change.
 
 Soft and stochastic regimes reach learners as per-unit hard values: each unit's value of
 the intervened variable under the regime, which is the same unit-level intervention.
@@ -215,8 +219,19 @@ def evaluate_cell(env, learner, seed: int, n_train: int, n_test: int = 1000, err
                 else:
                     add(3, name, "cf_rmse", metrics.rmse(got[0], truth), predict_seconds=got[1])
 
-    # average effects against the stated truth
+    # measured perturbations of real data (Sachs): the predicted shift of the outcome's mean
     truth = env.true_effects()
+    if hasattr(env, "regime_intervention"):
+        for name in env.regime_names:
+            key = f"{name}:{outcome}"
+            if key not in truth:
+                continue  # the outcome is not downstream of this perturbation's target
+            do = env.regime_intervention(name)
+            got = attempt(2, name, ["shift"], lambda: learner.predict_do(test, do).mean() - y.mean())
+            if got:
+                add(2, name, "shift", got[0], float(truth[key]), truth[key].se, predict_seconds=got[1])
+
+    # average effects against the stated truth
     hi, lo = _treatment_levels(env)
     if "ate" in truth:
         got = attempt(2, "ate", ["ate"], lambda: learner.effect(hi, lo))

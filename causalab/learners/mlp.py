@@ -39,11 +39,13 @@ class MLP(Correlational):
         state is read or written.
     device : str
         torch device (``"cpu"`` by default).
+    progress : bool
+        Show a progress bar over epochs (tqdm), for long training.
     """
 
     def __init__(self, features=None, hidden=(64, 64), max_epochs: int = 200, batch_size: int = 512,
                  learning_rate: float = 3e-3, weight_decay: float = 0.0, patience: int = 8, lr_cuts: int = 2,
-                 validation_fraction: float = 0.2, seed=0, device: str = "cpu"):
+                 validation_fraction: float = 0.2, seed=0, device: str = "cpu", progress: bool = False):
         self.features = features
         self.hidden = hidden
         self.max_epochs = max_epochs
@@ -55,6 +57,7 @@ class MLP(Correlational):
         self.validation_fraction = validation_fraction
         self.seed = seed
         self.device = device
+        self.progress = progress
 
     def _check_params(self):
         hidden = tuple(self.hidden)
@@ -107,7 +110,9 @@ class MLP(Correlational):
         opt = torch.optim.Adam(net.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay)
         best, best_state, waited, epochs, cuts = float("inf"), None, 0, 0, 0
         bs = int(self.batch_size)
-        for epoch in range(int(self.max_epochs)):
+        from tqdm.auto import trange
+
+        for epoch in trange(int(self.max_epochs), desc="MLP epochs", disable=not self.progress, leave=False):
             net.train()
             order = torch.randperm(len(x_tr), generator=gen).to(device)
             for start in range(0, len(order), bs):

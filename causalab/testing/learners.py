@@ -211,8 +211,9 @@ def check_recovers_randomised_ate(learner, k: float = 4.0):
 
 def check_same_seed_same_predictions(learner):
     """Two fits with the same parameters give identical answers here, and two fresh processes
-    give identical answers to each other and, to the last few bits, to this one (BLAS may
-    change its thread count inside a long-lived process, which moves the last bit)."""
+    give the same answers to 1e-12 (not bit for bit: numpy's SIMD sums depend on how arrays
+    happen to be aligned in memory, and BLAS on its thread count, which moves the last bit;
+    any dependence on unseeded randomness moves far more)."""
     fitted, env, data = _fitted(learner)
     again = _fit(learner, env, data)
     again = again[0] if isinstance(again, tuple) else again
@@ -235,9 +236,8 @@ def check_same_seed_same_predictions(learner):
             assert proc.returncode == 0, f"the fresh process failed: {err.decode()[-2000:]}"
         first, second = (pickle.load(open(out, "rb")) for out in outs)
     for rung, values in first.items():
-        np.testing.assert_array_equal(values, second[rung], err_msg=f"{rung} differs between two fresh processes")
-        np.testing.assert_allclose(values, mine[rung], rtol=1e-12, atol=1e-12,
-                                   err_msg=f"{rung} differs between a fresh process and this one")
+        for other, where in ((second[rung], "two fresh processes"), (mine[rung], "a fresh process and this one")):
+            np.testing.assert_allclose(values, other, rtol=1e-12, atol=1e-12, err_msg=f"{rung} differs between {where}")
 
 
 def _answers(fitted, data):
