@@ -160,9 +160,16 @@ def _parse(value: str):
         return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a user error is one line (no usage block) and exit code 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="causalab", description="The causalab sandbox.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="causalab", description="The causalab sandbox.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     p_list = sub.add_parser("list", help="the environment catalog")
     p_list.add_argument("--tags", action="store_true", help="show tags too")
     p_list.set_defaults(func=_list)

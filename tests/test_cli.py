@@ -87,3 +87,9 @@ def test_learners_lists_names_and_tags(capsys):
     assert main(["learners"]) == 0
     out = capsys.readouterr().out
     assert "backdoor" in out and "family=iv" in out and "rung2=conditioning" in out
+
+
+@pytest.mark.parametrize("args", [["run", "--jobs", "x"], [], ["nope"], ["run", "--unknown"]])
+def test_argument_errors_are_one_line_and_exit_2(args):
+    done = _cli(*args)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
