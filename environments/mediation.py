@@ -16,14 +16,17 @@ class Mediation(Environment):
         M := a T + 0.5 X + N(0, 1)
         Y := d T + m M + X + N(0, 1)
 
-    Truth: NDE = d, NIE = a m, ATE = d + a m (path algebra).
+    Truth: NDE = d, NIE = a m, ATE = d + a m (path algebra; no interaction, so NIE = TNIE).
 
     Binary variant (``binary=True``): X, T, M, Y binary with the tables in :meth:`build`;
     NDE and NIE follow from the mediation formula, computed exactly by the engine on
-    nested counterfactual worlds.
+    nested counterfactual worlds: NDE = 0.1, NIE = 0.12, TNIE = 0.14, ATE = 0.24
+    (T and M interact in Y's table, so NIE != TNIE).
 
-    Definitions: NDE = E[Y(1, M(0)) - Y(0, M(0))], NIE = E[Y(1, M(1)) - Y(1, M(0))];
-    NDE + NIE = ATE.
+    Definitions (Pearl 2001; Primer 4.5): NDE = E[Y(1, M(0)) - Y(0, M(0))],
+    NIE = E[Y(0, M(1)) - Y(0, M(0))]; the total indirect effect
+    TNIE = E[Y(1, M(1)) - Y(1, M(0))]. NDE + TNIE = ATE, and ATE = NDE - NIE of the
+    reverse transition (1 -> 0); NDE + NIE = ATE only without interaction.
 
     Expected: adjusting for X gives the total effect; regressing Y on T and M gives the
     direct effect only in the linear variant; the naive contrast fails (X confounds).
@@ -56,4 +59,5 @@ class Mediation(Environment):
         out = super().true_effects()
         out["nde"] = self.scm.nde("T", "Y", "M", seed=0)
         out["nie"] = self.scm.nie("T", "Y", "M", seed=0)
+        out["tnie"] = self.scm.tnie("T", "Y", "M", seed=0)
         return out

@@ -46,8 +46,10 @@ def test_mediation_closed_forms():
     assert truth["ate"] == pytest.approx(4.0, abs=1e-12)
     binary = cl.make("Mediation-v0", binary=True)
     scm = binary.scm
-    # mediation formula with the covariate X (no hidden confounding)
-    nde = nie = 0.0
+    # the mediation formula with the covariate X (no hidden confounding), Pearl 2001:
+    # NDE = sum_x P(x) sum_m [E(Y|1,m,x) - E(Y|0,m,x)] P(m|0,x)
+    # NIE = sum_x P(x) sum_m E(Y|0,m,x) [P(m|1,x) - P(m|0,x)];  TNIE uses E(Y|1,m,x)
+    nde = nie = tnie = ate = 0.0
     for x in (0, 1):
         px = float(scm.prob({"X": x}))
         for m in (0, 1):
@@ -56,11 +58,50 @@ def test_mediation_closed_forms():
             y1 = float(scm.prob({"Y": 1}, given={"T": 1, "M": m, "X": x}))
             y0 = float(scm.prob({"Y": 1}, given={"T": 0, "M": m, "X": x}))
             nde += px * (y1 - y0) * pm0
-            nie += px * y1 * (pm1 - pm0)
+            nie += px * y0 * (pm1 - pm0)
+            tnie += px * y1 * (pm1 - pm0)
+            ate += px * (y1 * pm1 - y0 * pm0)
     truth = binary.true_effects()
+    assert truth["nie"] == pytest.approx(0.120, abs=1e-12)  # the number, by hand from the tables
     assert truth["nde"] == pytest.approx(nde, abs=1e-12)
     assert truth["nie"] == pytest.approx(nie, abs=1e-12)
-    assert truth["nde"] + truth["nie"] == pytest.approx(truth["ate"], abs=1e-12)
+    assert truth["tnie"] == pytest.approx(tnie, abs=1e-12)
+    assert truth["ate"] == pytest.approx(ate, abs=1e-12)
+    assert truth["nde"] + truth["tnie"] == pytest.approx(truth["ate"], abs=1e-12)
+    reverse = scm.nie("T", "Y", "M", treated=0, control=1)
+    assert truth["nde"] - float(reverse) == pytest.approx(truth["ate"], abs=1e-12)
+    assert abs(truth["nde"] + truth["nie"] - truth["ate"]) > 0.01  # interaction: the naive sum fails
+
+
+def test_pearl_nie_on_an_interacting_model_by_hand():
+    # X root p=0.5 treatment, P(M=1|X) = [0.2, 0.7], P(Y=1|X,M) = [[0.1, 0.3], [0.4, 0.9]]
+    s = cl.SCM()
+    s.add("X", cl.Table([], 0.5))
+    s.add("M", cl.Table(["X"], [0.2, 0.7]))
+    s.add("Y", cl.Table(["X", "M"], [[0.1, 0.3], [0.4, 0.9]]))
+    # NIE = sum_m E(Y|0,m) [P(m|1) - P(m|0)] = 0.1 (0.3 - 0.8) + 0.3 (0.7 - 0.2) = 0.10
+    # NDE = sum_m [E(Y|1,m) - E(Y|0,m)] P(m|0) = 0.3 * 0.8 + 0.6 * 0.2 = 0.36
+    # ATE = (0.4 * 0.3 + 0.9 * 0.7) - (0.1 * 0.8 + 0.3 * 0.2) = 0.75 - 0.14 = 0.61
+    assert float(s.nie("X", "Y", "M")) == pytest.approx(0.10, abs=1e-12)
+    assert float(s.nde("X", "Y", "M")) == pytest.approx(0.36, abs=1e-12)
+    assert float(s.ate("X", "Y")) == pytest.approx(0.61, abs=1e-12)
+    assert float(s.tnie("X", "Y", "M")) == pytest.approx(0.25, abs=1e-12)  # the old, total indirect effect
+
+
+def test_pearl_nie_continuous_with_interaction_by_hand():
+    # M = a T + e_M, Y = d T + m M + k T M + e: Y_{0, M_1} - Y_0 = m a per unit (NIE),
+    # Y_1 - Y_{1, M_0} = (m + k) a (TNIE), Y_{1, M_0} - Y_0 = d + k e_M (NDE = d)
+    a, d, m, k = 2.0, 0.5, 1.5, 0.7
+    s = cl.SCM()
+    s.add("T", cl.Normal(0, 1))
+    s.add("M", cl.Additive(lambda T: a * T, noise=cl.Normal(0, 1)))
+    s.add("Y", cl.Additive(lambda T, M: d * T + m * M + k * T * M, noise=cl.Normal(0, 1)))
+    nie = s.nie("T", "Y", "M", seed=0, n_samples=20_000)
+    tnie = s.tnie("T", "Y", "M", seed=0, n_samples=20_000)
+    nde = s.nde("T", "Y", "M", seed=0, n_samples=20_000)
+    assert nie.method == "monte carlo"
+    assert float(nie) == pytest.approx(m * a, abs=1e-9) and float(tnie) == pytest.approx((m + k) * a, abs=1e-9)
+    assert abs(float(nde) - d) <= 4 * k / np.sqrt(20_000)  # k e_M averages to 0
 
 
 def test_collider_berkson():

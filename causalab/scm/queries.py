@@ -34,7 +34,7 @@ class _Ref:
 
 
 class ExactQueries:
-    """Mixin: ``prob``, ``distribution``, ``expectation``, ``ate``, ``ett``, ``nde``, ``nie``,
+    """Mixin: ``prob``, ``distribution``, ``expectation``, ``ate``, ``ett``, ``nde``, ``nie``, ``tnie``,
     ``counterfactual_prob``, ``probability_of_necessity``/``sufficiency``, ``covariance``."""
 
     # ------------------------------------------------------------------ validation
@@ -296,47 +296,72 @@ class ExactQueries:
 
     def nde(self, treatment: str, outcome: str, mediators, treated=1, control=0, seed=None,
             n_samples: int = N_MONTE_CARLO) -> Estimate:
-        """Natural direct effect ``E[Y_{treated, M_control} - Y_{control}]``.
+        """Natural direct effect (Pearl 2001; Primer 4.5; the "pure" NDE):
+        ``NDE = E[Y_{treated, M_control}] - E[Y_{control}]``.
 
         The mediators keep, unit by unit, the value they would take under control while
-        the treatment switches. With :meth:`nie`, ``nde + nie == ate``.
+        the treatment switches. Decompositions that hold (Pearl 2001):
+        ``ATE = NDE - NIE_reverse`` (the NIE of the transition treated -> control) and
+        ``ATE = NDE + TNIE`` (:meth:`tnie`); ``NDE + NIE == ATE`` only without
+        treatment-mediator interaction.
         """
-        y_direct, y_control, _ = self._mediation(treatment, outcome, mediators, treated, control, seed, n_samples)
-        return _difference(y_direct, y_control)
+        y = self._mediation(treatment, outcome, mediators, treated, control, seed, n_samples)
+        return _difference(y["direct"], y["control"])
 
     def nie(self, treatment: str, outcome: str, mediators, treated=1, control=0, seed=None,
             n_samples: int = N_MONTE_CARLO) -> Estimate:
-        """Natural indirect effect ``E[Y_{treated} - Y_{treated, M_control}]``.
+        """Natural indirect effect (Pearl 2001; Primer 4.5; DoWhy's NIE; the "pure" NIE):
+        ``NIE = E[Y_{control, M_treated}] - E[Y_{control}]``.
 
-        The change in the outcome of treated units when their mediators move from the
-        control values to the treated ones.
+        The change in the outcome of units held at control when their mediators move to the
+        values they would take under treatment. The other indirect effect in the literature,
+        ``E[Y_{treated} - Y_{treated, M_control}]`` (the total NIE), is :meth:`tnie`; the two
+        differ whenever treatment and mediator interact.
         """
-        y_direct, _, y_treated = self._mediation(treatment, outcome, mediators, treated, control, seed, n_samples)
-        return _difference(y_treated, y_direct)
+        y = self._mediation(treatment, outcome, mediators, treated, control, seed, n_samples)
+        return _difference(y["indirect"], y["control"])
 
-    def _mediation(self, treatment, outcome, mediators, treated, control, seed, n_samples):
+    def tnie(self, treatment: str, outcome: str, mediators, treated=1, control=0, seed=None,
+             n_samples: int = N_MONTE_CARLO) -> Estimate:
+        """Total natural indirect effect (Robins & Greenland 1992; VanderWeele 2015):
+        ``TNIE = E[Y_{treated}] - E[Y_{treated, M_control}]``, so that ``NDE + TNIE == ATE``
+        exactly. Not Pearl's NIE (:meth:`nie`) when treatment and mediator interact."""
+        y = self._mediation(treatment, outcome, mediators, treated, control, seed, n_samples)
+        return _difference(y["treated"], y["direct"])
+
+    def _mediation(self, treatment, outcome, mediators, treated, control, seed, n_samples) -> dict:
+        """E[Y] (or per-unit Y for Monte Carlo) in four worlds: ``control`` Y_c, ``treated``
+        Y_t, ``direct`` Y_{t, M_c} and ``indirect`` Y_{c, M_t}."""
         mediators = [mediators] if isinstance(mediators, str) else list(mediators)
         self._check_names([treatment, outcome, *mediators])
         if not mediators:
-            raise InvalidValueError("nde()/nie() need at least one mediator")
+            raise InvalidValueError("nde()/nie()/tnie() need at least one mediator")
         control_world = {treatment: control}
-        direct_world = {treatment: treated, **{m: _Ref(1, m) for m in mediators}}
         treated_world = {treatment: treated}
+        names = ("control", "direct", "treated", "indirect")
         if self._discrete_over({treatment, outcome, *mediators}):
-            worlds = [{}, control_world, direct_world, treated_world]
-            return tuple(Estimate(self._world_expectation(worlds, w, outcome, {})) for w in (2, 1, 3))
+            worlds = [{}, control_world, {treatment: treated, **{m: _Ref(1, m) for m in mediators}},
+                      treated_world, {treatment: control, **{m: _Ref(3, m) for m in mediators}}]
+            return {name: Estimate(self._world_expectation(worlds, w, outcome, {}))
+                    for name, w in zip(names, (1, 2, 3, 4))}
         form = linear_gaussian_form(self, {treatment, outcome, *mediators})
         if form is not None:
             # Y is linear in its mediators, so E[Y_{t, M_c}] = E[Y | do(T=t, M=E[M_c])].
             m_control = {m: float(self.expectation(m, do=control_world)) for m in mediators}
-            return (self.expectation(outcome, do={treatment: treated, **m_control}),
-                    self.expectation(outcome, do=control_world), self.expectation(outcome, do=treated_world))
+            m_treated = {m: float(self.expectation(m, do=treated_world)) for m in mediators}
+            return {"control": self.expectation(outcome, do=control_world),
+                    "direct": self.expectation(outcome, do={treatment: treated, **m_control}),
+                    "treated": self.expectation(outcome, do=treated_world),
+                    "indirect": self.expectation(outcome, do={treatment: control, **m_treated})}
         world = self.sample_world(n_samples, seed=seed)
         cf_control = self.counterfactual(world, control_world, seed=seed)
-        per_unit = {m: cf_control[m].to_numpy(dtype=float) for m in mediators}
-        cf_direct = self.counterfactual(world, {treatment: treated, **per_unit}, seed=seed)
         cf_treated = self.counterfactual(world, treated_world, seed=seed)
-        return tuple(x[outcome].to_numpy(dtype=float) for x in (cf_direct, cf_control, cf_treated))
+        at_control = {m: cf_control[m].to_numpy(dtype=float) for m in mediators}
+        at_treated = {m: cf_treated[m].to_numpy(dtype=float) for m in mediators}
+        cf_direct = self.counterfactual(world, {treatment: treated, **at_control}, seed=seed)
+        cf_indirect = self.counterfactual(world, {treatment: control, **at_treated}, seed=seed)
+        return {name: x[outcome].to_numpy(dtype=float)
+                for name, x in zip(names, (cf_control, cf_direct, cf_treated, cf_indirect))}
 
     # ------------------------------------------------------------------ counterfactual probabilities
     def counterfactual_prob(self, event: Mapping, do: Mapping, given: Mapping | None = None) -> Estimate:
