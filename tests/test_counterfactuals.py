@@ -119,3 +119,19 @@ def test_policy_on_a_discrete_treatment_exact_and_sampled():
     assert s.prob({"T": 1}, do={"T": flip}) == pytest.approx(1 - s.prob({"T": 1}), abs=1e-12)
     with pytest.raises(cl.UnsupportedQueryError, match="soft"):
         s.counterfactual_prob({"Y": 1}, do={"T": policy}, given={"T": 1})
+
+
+@pytest.mark.parametrize("seed", [None, np.random.default_rng(3), 5])
+def test_monte_carlo_ate_is_paired_for_every_kind_of_seed(seed):
+    s = cl.SCM()
+    s.add("X", cl.Normal(0, 1))
+    s.add("T", cl.Additive(lambda X: torch.sin(X), noise=cl.Normal(0, 1)))
+    s.add("Y", cl.Additive(lambda T, X: T + X**2, noise=cl.Normal(0, 1)))
+    ate = s.ate("T", "Y", seed=seed, n_samples=2000)
+    # each unit under both arms: Y_1 - Y_0 = 1 exactly, so a paired estimate has no spread
+    assert ate.method == "monte carlo" and float(ate) == pytest.approx(1.0, abs=1e-9) and ate.se < 1e-9
+
+
+def test_ate_validates_the_seed_on_the_exact_path_too():
+    with pytest.raises(cl.InvalidValueError, match="seed"):
+        cl.make("KidneyStones-v0").scm.ate("T", "R", seed="x")

@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import numpy as np
+import pandas as pd
 import pytest
 
 import causalab as cl
@@ -73,3 +75,30 @@ def test_a_user_environment_passes_the_common_checks():
     assert env.true_effects()["ate"] == pytest.approx(0.8, abs=1e-12)
     ran = check_environment(env)
     assert "true_effects_match_simulation" in ran and len(ran) == 11
+
+
+@pytest.mark.parametrize("knobs,expected", [
+    ({"nonlinear": "false"}, False), ({"nonlinear": "True"}, True), ({"nonlinear": 0}, False),
+    ({"nonlinear": np.bool_(True)}, True),
+])
+def test_knobs_are_coerced_by_their_declared_type(knobs, expected):
+    env = cl.make("Confounding-v0", **knobs)
+    assert env.knobs["nonlinear"] is expected
+    linear = cl.make("Confounding-v0")
+    if not expected:  # the same linear model as the default, not a nonlinear one
+        pd.testing.assert_frame_equal(env.sample(50, seed=0), linear.sample(50, seed=0))
+
+
+@pytest.mark.parametrize("knobs,text", [
+    ({"effect": float("nan")}, "'effect'"), ({"effect": "abc"}, "'effect'"), ({"effect": True}, "'effect'"),
+    ({"nonlinear": "maybe"}, "'nonlinear'"), ({"nonlinear": 2}, "'nonlinear'"),
+])
+def test_bad_knob_values_name_the_knob_and_its_type(knobs, text):
+    with pytest.raises(cl.InvalidValueError, match=text):
+        cl.make("Confounding-v0", **knobs)
+
+
+def test_random_dag_rejects_a_nan_degree_and_accepts_numpy_ints():
+    with pytest.raises(cl.InvalidValueError, match="expected_degree"):
+        cl.make("RandomDAG-v0", expected_degree=float("nan"))
+    assert cl.make("RandomDAG-v0", n_variables=np.int64(6)).knobs["n_variables"] == 6

@@ -171,3 +171,21 @@ def test_failed_calls_mutate_nothing(scm):
     copy = data.copy()
     scm.counterfactual(data, do={"T": 1})
     pd.testing.assert_frame_equal(data, copy)
+
+
+@pytest.mark.parametrize("build,text", [
+    (lambda: cl.Linear({"A": 1.0}, intercept=float("nan")), "intercept"),
+    (lambda: cl.Linear({"A": 1.0}, intercept="1"), "intercept"),
+    (lambda: cl.Linear({"A": True}), "'A'"),
+    (lambda: cl.Logistic({"A": float("inf")}), "'A'"),
+    (lambda: cl.Logistic({"A": 1.0}, intercept=float("nan")), "intercept"),
+    (lambda: cl.Threshold({"A": 1.0}, intercept=float("-inf")), "intercept"),
+    (lambda: cl.Threshold([("A", 1.0)]), "dict"),
+    (lambda: cl.Table(["A"], {0: 0.2, 1: 0.3, -1: 0.9}), "-1"),
+    (lambda: cl.Table(["A"], {0: 0.2, 1.0: 0.3}), "1.0"),
+    (lambda: cl.Table(["A"], {0: 0.2, "1": 0.3}), "'1'"),
+    (lambda: cl.Table(["A"], {False: 0.2, True: 0.3}), "False"),
+])
+def test_non_finite_parameters_and_inexact_table_keys_are_refused(build, text):
+    with pytest.raises(cl.InvalidValueError, match=text.replace("(", "\\\\(")):
+        build()

@@ -56,6 +56,7 @@ class Environment:
                     f"{type(self).__name__} has no knob {k!r}; its knobs are {sorted(defaults)}."
                     f"{did_you_mean(k, defaults)}"
                 )
+        knobs = {k: _coerce_knob(type(self).__name__, k, v, defaults[k]) for k, v in knobs.items()}
         self.knobs = {**defaults, **knobs}
         self.scm: SCM | None = self.build(**self.knobs)
 
@@ -169,6 +170,51 @@ class Environment:
         # mechanisms may hold lambdas, which do not pickle: rebuild from the knobs instead
         interventions = self.scm.interventions if self.scm is not None else ()
         return _rebuild, (type(self), self.knobs, self.id, interventions)
+
+
+_TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
+
+
+def _coerce_knob(owner: str, name: str, value, default):
+    """A knob's value in the type of its default: bools from True/False, 1/0 and the strings
+    true/false/1/0; finite numbers for float knobs; whole numbers for int knobs. Anything
+    else is an InvalidValueError naming the knob and its type."""
+    import math
+
+    def bad(kind):
+        return InvalidValueError(f"{owner} knob {name!r} takes {kind}, got {value!r}")
+
+    if default is None:
+        return value
+    if isinstance(default, bool):
+        if isinstance(value, (bool, np.bool_)):
+            return bool(value)
+        if isinstance(value, (int, np.integer)) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+            return value.strip().lower() in _TRUE
+        raise bad("a bool (True/False, 1/0, 'true'/'false')")
+    if isinstance(value, (bool, np.bool_)):
+        raise bad(f"{'an int' if isinstance(default, int) else 'a number'}, not a bool")
+    if isinstance(default, int):
+        if isinstance(value, (int, np.integer)):
+            return int(value)
+        if isinstance(value, (float, np.floating)) and math.isfinite(value) and float(value).is_integer():
+            return int(value)
+        raise bad("an int")
+    if isinstance(default, float):
+        if isinstance(value, (int, float, np.integer, np.floating)) and math.isfinite(float(value)):
+            return float(value)
+        raise bad("a finite number")
+    if isinstance(default, str):
+        if isinstance(value, str):
+            return value
+        raise bad("a string")
+    if isinstance(default, tuple):
+        if isinstance(value, (list, tuple)):
+            return tuple(value)
+        raise bad("a tuple")
+    return value
 
 
 def _rebuild(cls, knobs, id, interventions):

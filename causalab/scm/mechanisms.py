@@ -47,6 +47,22 @@ def _call(f: Callable, names: tuple[str, ...], parents: Mapping[str, Tensor], n:
     return out.expand(n) if out.dim() == 0 else out
 
 
+def _finite_number(value, what: str) -> float:
+    """A real, finite number (not a bool or a string), or an InvalidValueError naming ``what``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise InvalidValueError(f"{what} must be a finite number, got {value!r}")
+    out = float(value)
+    if not math.isfinite(out):
+        raise InvalidValueError(f"{what} must be a finite number, got {value!r}")
+    return out
+
+
+def _coefficients(coefs, owner: str) -> dict[str, float]:
+    if not isinstance(coefs, Mapping):
+        raise InvalidValueError(f"{owner}: coefs must be a dict of parent -> coefficient, got {coefs!r}")
+    return {str(k): _finite_number(v, f"{owner}: the coefficient of {k!r}") for k, v in coefs.items()}
+
+
 class Mechanism:
     """Base class. ``kind`` is ``"continuous"``, ``"binary"`` or ``"categorical"``."""
 
@@ -106,13 +122,8 @@ class Linear(Mechanism):
     invertible = True
 
     def __init__(self, coefs: Mapping[str, float], intercept: float = 0.0, noise: Noise | None = None):
-        if not isinstance(coefs, Mapping):
-            raise InvalidValueError(f"Linear: coefs must be a dict of parent -> coefficient, got {coefs!r}")
-        self.coefs = {str(k): float(v) for k, v in coefs.items()}
-        for k, v in self.coefs.items():
-            if not math.isfinite(v):
-                raise InvalidValueError(f"Linear: coefficient of {k!r} must be finite, got {v!r}")
-        self.intercept = float(intercept)
+        self.coefs = _coefficients(coefs, "Linear")
+        self.intercept = _finite_number(intercept, "Linear: the intercept")
         self.noise = as_noise(noise if noise is not None else Normal(0, 1))
         self.parents = tuple(self.coefs)
 
@@ -303,6 +314,12 @@ def _nested_to_array(probs, parents: tuple[str, ...]) -> np.ndarray:
         if not items:
             raise InvalidValueError("Table: the probability dict is empty")
         keys = [k if isinstance(k, tuple) else (k,) for k, _ in items]
+        for key, _ in items:
+            for level in (key if isinstance(key, tuple) else (key,)):
+                # exact levels only: -1 would index from the end and overwrite another row
+                if isinstance(level, (bool, np.bool_)) or not isinstance(level, (int, np.integer)) or level < 0:
+                    raise InvalidValueError(
+                        f"Table: dict keys are parent levels, non-negative ints; got the key {key!r}")
         if any(len(k) != len(parents) for k in keys):
             raise InvalidValueError(
                 f"Table: every key must give one value per parent {list(parents)}, got keys {[k for k, _ in items]}"
@@ -375,8 +392,9 @@ class Threshold(Discrete):
 
     def __init__(self, coefs: Mapping[str, float], intercept: float = 0.0, noise: Noise | None = None):
         super().__init__(2)
-        self.coefs = {str(k): float(v) for k, v in dict(coefs).items()}
-        self.intercept = float(intercept)
+        owner = type(self).__name__
+        self.coefs = _coefficients(coefs, owner)
+        self.intercept = _finite_number(intercept, f"{owner}: the intercept")
         self.latent = as_noise(noise if noise is not None else Normal(0, 1))
         self.parents = tuple(self.coefs)
 

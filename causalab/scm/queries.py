@@ -254,10 +254,13 @@ class ExactQueries:
         """Average treatment effect ``E[Y | do(T=treated)] - E[Y | do(T=control)]``.
 
         Exact for discrete and linear-Gaussian models; otherwise Monte Carlo on shared
-        noise (each unit under both treatments), with the standard error of the paired
-        differences.
+        noise (each unit under both treatments, whatever the seed: an int, a Generator or
+        None), with the standard error of the paired differences.
         """
+        from .._random import seed_sequence
+
         self._check_names([treatment, outcome])
+        seed = seed_sequence(seed)  # validated on every path; one root so both arms share every unit's noise
         if self._discrete_over({outcome}) or linear_gaussian_form(self, {outcome}) is not None:
             hi = self.expectation(outcome, do={treatment: treated})
             lo = self.expectation(outcome, do={treatment: control})
