@@ -189,3 +189,17 @@ def test_failed_calls_mutate_nothing(scm):
 def test_non_finite_parameters_and_inexact_table_keys_are_refused(build, text):
     with pytest.raises(cl.InvalidValueError, match=text.replace("(", "\\\\(")):
         build()
+
+
+def test_stochastic_do_whose_support_exceeds_the_levels_is_refused():
+    from torch.distributions import Categorical, Poisson
+
+    scm = cl.make("KidneyStones-v0").scm
+    with pytest.raises(cl.InvalidInterventionError, match="exceeds"):
+        scm.do({"T": Categorical(torch.tensor([0.2, 0.3, 0.5], dtype=torch.float64))})
+    with pytest.raises(cl.InvalidInterventionError, match="unbounded"):
+        scm.do({"T": Poisson(torch.tensor(1.0, dtype=torch.float64))})
+    ok = scm.do({"T": Categorical(torch.tensor([0.5, 0.5], dtype=torch.float64))})
+    # a fair coin over the arms: the average of the two interventional rates
+    expected = 0.5 * (float(scm.prob({"R": 1}, do={"T": 0})) + float(scm.prob({"R": 1}, do={"T": 1})))
+    assert float(ok.prob({"R": 1})) == pytest.approx(expected, abs=1e-12)

@@ -167,9 +167,11 @@ class Environment:
         return f"{self.id or type(self).__name__}({knobs})"
 
     def __reduce__(self):
-        # mechanisms may hold lambdas, which do not pickle: rebuild from the knobs instead
-        interventions = self.scm.interventions if self.scm is not None else ()
-        return _rebuild, (type(self), self.knobs, self.id, interventions)
+        # pickle what is there (the SCM as it is now, edits and interventions included), never
+        # a rebuild from the knobs; mechanisms hold lambdas, which cloudpickle serialises
+        import cloudpickle
+
+        return _unpickle, (type(self), cloudpickle.dumps(self.__dict__))
 
 
 _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
@@ -217,11 +219,11 @@ def _coerce_knob(owner: str, name: str, value, default):
     return value
 
 
-def _rebuild(cls, knobs, id, interventions):
-    env = cls(**knobs)
-    env.id = id
-    for intervention in interventions:
-        env = env.do(intervention)
+def _unpickle(cls, state: bytes):
+    import pickle
+
+    env = cls.__new__(cls)
+    env.__dict__.update(pickle.loads(state))
     return env
 
 

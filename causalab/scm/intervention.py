@@ -226,6 +226,20 @@ def check_discrete_spec(name: str, mech: Discrete, spec) -> None:
                 f"do({name}~{spec!r}): {name!r} is {mech.kind} with levels {levels}; a stochastic intervention "
                 "needs a discrete distribution (torch Bernoulli or Categorical)"
             )
+        # the support must lie inside the levels: a 3-level Categorical on a binary variable
+        # would otherwise be renormalised by exact queries and crash sampling
+        if isinstance(support, torch.distributions.constraints._Boolean):
+            low, high = 0, 1
+        elif isinstance(support, torch.distributions.constraints._IntegerInterval):
+            low = int(torch.as_tensor(support.lower_bound).min())
+            high = int(torch.as_tensor(support.upper_bound).max())
+        else:
+            low, high = 0, None
+        if low < 0 or high is None or high > mech.n_levels - 1:
+            shown = "unbounded" if high is None else f"{low}..{high}"
+            raise InvalidInterventionError(
+                f"do({name}~{spec!r}): the distribution's support ({shown}) exceeds {name!r}'s levels {levels}"
+            )
         return
     if isinstance(spec, torch.Tensor):
         bad = spec[(spec != spec.round()) | (spec < 0) | (spec >= mech.n_levels)]
