@@ -135,3 +135,14 @@ def test_monte_carlo_ate_is_paired_for_every_kind_of_seed(seed):
 def test_ate_validates_the_seed_on_the_exact_path_too():
     with pytest.raises(cl.InvalidValueError, match="seed"):
         cl.make("KidneyStones-v0").scm.ate("T", "R", seed="x")
+
+
+def test_a_partial_world_is_refused_rather_than_switching_mode():
+    env = cl.make("KidneyStones-v0")
+    world = env.sample_world(50, seed=0)
+    with pytest.raises(cl.InvalidValueError, match=r"U\[R\]"):
+        env.counterfactual(world.drop(columns="U[R]"), do={"T": 0})
+    exact = env.counterfactual(world, do={"T": 0})
+    assert set(exact["R"].unique()) <= {0, 1}  # stored noise: each unit's outcome is certain
+    abducted = env.counterfactual(world[env.observed], do={"T": 0})  # explicit: observed columns only
+    assert abducted["R"].between(0, 1).all()

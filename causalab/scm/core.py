@@ -370,7 +370,15 @@ class SCM(GraphQueries, ExactQueries):
         n = len(data)
         if n == 0:
             raise InvalidValueError("counterfactual data has no rows")
-        has_noise = all(noise_column(v) in data.columns for v in self.variables)
+        noise_present = [v for v in self.variables if noise_column(v) in data.columns]
+        has_noise = len(noise_present) == len(self.variables)
+        if noise_present and not has_noise:
+            # a partial world would silently switch from exact stored-noise counterfactuals to
+            # abduction; make the caller choose
+            lacking = [noise_column(v) for v in self.variables if v not in noise_present]
+            raise InvalidValueError(
+                f"counterfactual data has some noise columns but lacks {lacking}: pass the whole frame from "
+                "sample_world for exact unit counterfactuals, or only the observed columns for abduction")
         names = [v for v in self.variables if v in data.columns]
         missing = [v for v in (self.variables if has_noise else self.observed) if v not in data.columns]
         if missing:
