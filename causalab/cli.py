@@ -36,8 +36,14 @@ def _show(args) -> int:
             raise CausalabError(f"knobs are written name=value, got {item!r}")
         knobs[key] = _parse(value)
     env = make(args.id, **knobs)
+    if args.image:
+        from pathlib import Path
+
+        folder = Path(args.image).resolve().parent
+        if not folder.is_dir():
+            raise CausalabError(f"--image: the folder {str(folder)!r} does not exist")
     print(env.describe())
-    if env.scm is not None or env.graph.number_of_edges():
+    if args.image:  # only when asked: show never writes into the current folder by itself
         import matplotlib
 
         matplotlib.use("Agg")
@@ -47,20 +53,19 @@ def _show(args) -> int:
             ax = env.scm.draw(roles=env.roles, title=env.id)
         else:
             ax = _draw_graph(env, plt)
-        path = args.image or f"{args.id}.png"
-        ax.figure.savefig(path, dpi=100, bbox_inches="tight")
+        ax.figure.savefig(args.image, dpi=100, bbox_inches="tight")
         plt.close(ax.figure)
-        print(f"\nDAG written to {path}")
+        print(f"\nDAG written to {args.image}")
     return 0
 
 
 def _draw_graph(env, plt):
     import networkx as nx
 
-    g = env.graph
+    g = env.task.graph  # the declared graph, or the environment's stated adjustment assumption
     _, ax = plt.subplots(figsize=(7, 5))
     nx.draw_networkx(g, nx.spring_layout(g, seed=0), ax=ax, node_color="#dde3ea", node_size=900, font_size=8)
-    ax.set_title(f"{env.id} (declared graph)")
+    ax.set_title(f"{env.id} (the task's graph)")
     ax.set_axis_off()
     return ax
 
@@ -176,7 +181,7 @@ def main(argv=None) -> int:
     p_show = sub.add_parser("show", help="story, equations, DAG image, true effects, expected estimators")
     p_show.add_argument("id")
     p_show.add_argument("--knob", action="append", metavar="NAME=VALUE", help="set a knob (repeatable)")
-    p_show.add_argument("--image", help="where to write the DAG (default: ID.png)")
+    p_show.add_argument("--image", help="write the DAG to this PNG file")
     p_show.set_defaults(func=_show)
     p_run = sub.add_parser("run", help="the main job: evaluate learners on environments, write results and a report")
     p_run.add_argument("--envs", help="comma-separated environment ids (default: the simulated catalog)")
@@ -201,6 +206,11 @@ def main(argv=None) -> int:
     except CausalabError as exc:
         print(f"causalab: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `causalab list | head`: the reader left; say nothing more
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

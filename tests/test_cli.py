@@ -93,3 +93,27 @@ def test_learners_lists_names_and_tags(capsys):
 def test_argument_errors_are_one_line_and_exit_2(args):
     done = _cli(*args)
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_show_writes_no_file_unless_asked(tmp_path):
+    done = _cli("show", "KidneyStones-v0", cwd=tmp_path)
+    assert done.returncode == 0 and "Simpson" in done.stdout and not list(tmp_path.iterdir())
+
+
+def test_show_draws_real_data_task_graph_and_refuses_a_missing_folder(tmp_path):
+    image = tmp_path / "lalonde.png"
+    assert _cli("show", "LaLonde-v0", "--image", str(image)).returncode == 0 and image.stat().st_size > 1000
+    done = _cli("show", "KidneyStones-v0", "--image", str(tmp_path / "missing" / "x.png"))
+    assert done.returncode == 2 and "does not exist" in done.stderr and len(done.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("knob", ["strength=abc", "nonlinear=maybe", "strength"])
+def test_bad_knobs_on_the_command_line(knob):
+    done = _cli("show", "Confounding-v0", "--knob", knob)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_list_into_a_closed_pipe_is_quiet():
+    done = subprocess.run(f"{sys.executable} -m causalab list --tags | head -1", shell=True, capture_output=True,
+                          text=True, timeout=120)
+    assert done.stdout.count("\n") == 1 and "BrokenPipe" not in done.stderr and "Traceback" not in done.stderr
