@@ -203,3 +203,39 @@ def test_stochastic_do_whose_support_exceeds_the_levels_is_refused():
     # a fair coin over the arms: the average of the two interventional rates
     expected = 0.5 * (float(scm.prob({"R": 1}, do={"T": 0})) + float(scm.prob({"R": 1}, do={"T": 1})))
     assert float(ok.prob({"R": 1})) == pytest.approx(expected, abs=1e-12)
+
+
+def test_exact_inference_refuses_tables_over_its_budget_quickly():
+    import time
+
+    scm = cl.SCM()
+    for j in range(30):  # dense: node j depends on every earlier node, a 2^30-entry table
+        scm.add(f"X{j}", cl.Logistic({f"X{i}": 0.1 for i in range(j)}))
+    start = time.perf_counter()
+    with pytest.raises(cl.UnsupportedQueryError, match="budget.*Monte Carlo"):
+        scm.prob({"X29": 1})
+    assert time.perf_counter() - start < 5
+
+
+def test_exact_inference_refuses_a_clique_over_its_budget():
+    import itertools
+
+    scm = cl.SCM()
+    k = 24  # every pair of roots has a common child: eliminating the roots joins them all
+    for i in range(k):
+        scm.add(f"R{i}", cl.Table([], 0.5))
+    for i, j in itertools.combinations(range(k), 2):
+        scm.add(f"C{i}_{j}", cl.Table([f"R{i}", f"R{j}"], [[0.1, 0.6], [0.7, 0.2]]))
+    given = {f"C{i}_{j}": 1 for i, j in itertools.combinations(range(k), 2) if (i, j) != (0, 1)}
+    with pytest.raises(cl.UnsupportedQueryError, match="clique"):
+        scm.prob({"C0_1": 1}, given=given)
+
+
+def test_many_observed_children_contract_in_bounded_steps():
+    # naive Bayes: X and 63 children; P(X=1 | all children = 1) by Bayes' rule by hand
+    scm = cl.SCM().add("X", cl.Table([], 0.3))
+    for i in range(63):
+        scm.add(f"F{i}", cl.Table(["X"], [0.4, 0.6]))
+    given = {f"F{i}": 1 for i in range(63)}
+    odds = (0.3 / 0.7) * (0.6 / 0.4) ** 63
+    assert float(scm.prob({"X": 1}, given=given)) == pytest.approx(odds / (1 + odds), rel=1e-9)

@@ -132,7 +132,9 @@ def test_mediation_formula_without_confounding():
     ate = sum(py[1, m] * (pm[1] if m else 1 - pm[1]) for m in (0, 1)) - sum(
         py[0, m] * (pm[0] if m else 1 - pm[0]) for m in (0, 1))
     assert s.nde("T", "Y", "M") == pytest.approx(nde, abs=1e-12)
-    assert s.nie("T", "Y", "M") == pytest.approx(ate - nde, abs=1e-12)
+    nie = sum(py[0, m] * ((pm[1] if m else 1 - pm[1]) - (pm[0] if m else 1 - pm[0])) for m in (0, 1))
+    assert s.nie("T", "Y", "M") == pytest.approx(nie, abs=1e-12)  # Pearl's: Y_{0, M_1} - Y_0
+    assert s.tnie("T", "Y", "M") == pytest.approx(ate - nde, abs=1e-12)  # the total indirect effect
     assert s.ate("T", "Y") == pytest.approx(ate, abs=1e-12)
 
 

@@ -15,10 +15,27 @@ from collections.abc import Hashable, Mapping, Sequence
 
 import numpy as np
 
+from ..exceptions import UnsupportedQueryError
+
 Factor = tuple[np.ndarray, tuple[Hashable, ...]]
 #: Below this many joint states, all factors are multiplied in one einsum.
 SMALL_JOINT = 2**10
+#: The largest table exact inference builds: 2**22 joint states (32 MiB of float64). A
+#: query whose elimination needs a larger clique raises UnsupportedQueryError instead of
+#: running for minutes or exhausting memory.
+EXACT_BUDGET = 2**22
+#: At most this many factors go into one einsum call (numpy caps operands and letters).
+MAX_OPERANDS = 16
 _LETTERS = string.ascii_letters
+
+
+def check_budget(states: int, what: str) -> None:
+    """Raise UnsupportedQueryError when a table of ``states`` joint states exceeds the budget."""
+    if states > EXACT_BUDGET:
+        raise UnsupportedQueryError(
+            f"exact inference would need {what} of {states:,} joint states (about 2^{math.log2(states):.0f}; "
+            f"the budget is 2^{math.log2(EXACT_BUDGET):.0f}, causalab.scm.exact.EXACT_BUDGET). Estimate it by "
+            "Monte Carlo instead: sample the model (scm.sample / scm.do(...).sample with a seed) and count.")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -34,8 +51,19 @@ def _spec(scopes: tuple, out: tuple) -> str:
 def _einsum(factors: Sequence[Factor], out: tuple) -> np.ndarray:
     if not factors:
         return np.ones(())
-    # no path optimisation: each call multiplies the few factors of one clique
-    return np.einsum(_spec(tuple(s for _, s in factors), tuple(out)), *[a for a, _ in factors])
+    n_symbols = len({v for _, s in factors for v in s} | set(out))
+    if len(factors) <= MAX_OPERANDS and n_symbols <= len(_LETTERS):
+        # no path optimisation: each call multiplies the few factors of one clique
+        return np.einsum(_spec(tuple(s for _, s in factors), tuple(out)), *[a for a, _ in factors])
+    # many factors (e.g. 63 observed children of one variable): contract in bounded steps,
+    # summing out each variable as soon as no later factor mentions it
+    factors = list(factors)
+    acc = factors[0]
+    for i in range(1, len(factors)):
+        later = set(out).union(*(s for _, s in factors[i + 1:]))
+        scope = tuple(dict.fromkeys(v for v in acc[1] + factors[i][1] if v in later))
+        acc = (_einsum([acc, factors[i]], scope), scope)
+    return _einsum([acc], out)
 
 
 def reduce_evidence(factors: Sequence[Factor], evidence: Mapping) -> list[Factor]:
@@ -59,6 +87,7 @@ def eliminate(factors: Sequence[Factor], keep: Sequence[Hashable]) -> np.ndarray
     """
     keep = tuple(keep)
     card = {v: k for arr, scope in factors for v, k in zip(scope, arr.shape)}
+    check_budget(math.prod(card[v] for v in keep), "an answer table")
     if math.prod(card.values()) <= SMALL_JOINT:
         return _einsum(factors, keep)  # one vectorised product beats an elimination loop
     factors = dict(enumerate(factors))
@@ -79,7 +108,7 @@ def eliminate(factors: Sequence[Factor], keep: Sequence[Hashable]) -> np.ndarray
     next_id = len(factors)
     while todo:
         best = min(todo, key=todo.__getitem__)
-        del todo[best]
+        check_budget(todo.pop(best), f"a clique around {best!r}")
         involved = [factors.pop(i) for i in holders.pop(best)]
         scope = tuple(dict.fromkeys(x for _, s in involved for x in s if x != best))
         factors[next_id] = (_einsum(involved, scope), scope)

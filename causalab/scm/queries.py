@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Mapping
 
 import networkx as nx
@@ -104,13 +106,24 @@ class ExactQueries:
         return relevant
 
     # ------------------------------------------------------------------ factors
+    def _check_tables(self, variables) -> None:
+        """Refuse up front when some table a query needs exceeds the exact-inference budget
+        (before building any of them)."""
+        for name in variables:
+            mech = self._mechanisms[name]
+            if getattr(mech, "_factor_cache", None) is None:
+                levels = math.prod(self._mechanisms[p].n_levels for p in mech.parents)
+                exact.check_budget(levels * mech.n_levels, f"the table of {name!r}")
+
     def _factor(self, name: str):
         """The table of ``name`` as a factor ``(array, (*parents, name))``, cached on the
         mechanism (mechanisms are immutable and their parents' levels are fixed)."""
         mech = self._mechanisms[name]
         cached = getattr(mech, "_factor_cache", None)
         if cached is None:
-            table = mech.table(tuple(self._mechanisms[p].n_levels for p in mech.parents))
+            levels = tuple(self._mechanisms[p].n_levels for p in mech.parents)
+            exact.check_budget(math.prod(levels) * mech.n_levels, f"the table of {name!r}")
+            table = mech.table(levels)
             cached = mech._factor_cache = (table, tuple(mech.parents) + (name,))
         return cached
 
@@ -120,6 +133,7 @@ class ExactQueries:
         variables sum out to one)."""
         evidence = dict(given)
         factors = []
+        self._check_tables(v for v in relevant if not (fixed and v in fixed))
         for v, x in (fixed or {}).items():
             if evidence.setdefault(v, x) != x:  # observed at another level than it was set to
                 return np.zeros([self._mechanisms[u].n_levels for u in variables])
@@ -439,6 +453,7 @@ class ExactQueries:
 
         sources = {x.variable for spec in worlds for x in spec.values() if isinstance(x, _Ref)}
         relevant = self._relevant({v for _, v in targets} | set(given) | sources)
+        self._check_tables(relevant)
         defining: dict = {}  # variable of the network -> (factor list, inputs)
         for name, mech in self._mechanisms.items():
             if name not in relevant:
