@@ -105,3 +105,33 @@ def test_hidden_columns_only_on_request(scm):
     assert "H" not in scm.sample(5, seed=0)
     assert "H" in scm.sample(5, seed=0, hidden=True)
     assert scm.hidden == ["H"] and "H" not in scm.observed
+
+
+def test_per_unit_interventions_beyond_one_chunk():
+    env = cl.make("Confounding-v0")
+    n = 300_000  # more than two chunks of 131,072 rows
+    values = np.linspace(-1, 1, n)
+    data = env.do({"T": values}).sample(n, seed=0)
+    np.testing.assert_array_equal(data["T"].to_numpy(), values)
+    with pytest.raises(cl.InvalidInterventionError, match="300000 units"):
+        env.do({"T": values}).sample(1000, seed=0)
+
+
+def test_concurrent_sampling_restores_torch_threads():
+    import threading
+
+    before = torch.get_num_threads()
+    scm = cl.make("Confounding-v0").scm
+    barrier = threading.Barrier(4)
+
+    def work():
+        barrier.wait()
+        for _ in range(3):
+            scm.sample(300_000, seed=1)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert torch.get_num_threads() == before

@@ -7,9 +7,11 @@ Sampling, interventions and counterfactuals live here; exact queries are in
 from __future__ import annotations
 
 import copy
+import threading
 import warnings
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import networkx as nx
@@ -268,6 +270,12 @@ class SCM(GraphQueries, ExactQueries):
         slot = {c: i for i, c in enumerate(columns)}
         out = np.empty((len(columns), n), dtype=np.float64)
         mechs = list(self._mechanisms.items())
+        for name, mech in mechs:
+            spec = getattr(mech, "spec", None)
+            if isinstance(spec, torch.Tensor) and spec.shape[0] != n:
+                raise InvalidInterventionError(
+                    f"do({name}=<{spec.shape[0]} values>) gives per-unit values for {spec.shape[0]} units, "
+                    f"but {n} are sampled")
         n_chunks = -(-n // CHUNK_ROWS)
         # one seed per (variable, chunk); a stochastic intervention draws from a stream of its own
         seeds = [stream_seeds(root, n_chunks, name, "do" if getattr(m, "stochastic", False) else "")
@@ -278,6 +286,7 @@ class SCM(GraphQueries, ExactQueries):
             values = {}
             noise_buffer = torch.empty(stop - start, dtype=torch.float64)  # reused by every variable
             for (name, mech), variable_seeds in zip(mechs, seeds):
+                mech = mech.rows(start, stop)
                 generator = torch.Generator().manual_seed(variable_seeds[chunk])
                 u = mech.noise.sample(stop - start, generator, out=noise_buffer)
                 target = torch.from_numpy(out[slot[name], start:stop]) if name in slot else torch.empty_like(u)
@@ -287,12 +296,8 @@ class SCM(GraphQueries, ExactQueries):
 
         if n_chunks > 1 and all(m.noise.thread_safe for _, m in mechs):
             # chunks run side by side; torch's own intra-op threads would only oversubscribe the cores
-            threads = torch.get_num_threads()
-            torch.set_num_threads(1)
-            try:
+            with _single_torch_thread():
                 list(_pool().map(simulate, range(n_chunks)))
-            finally:
-                torch.set_num_threads(threads)
         else:
             for chunk in range(n_chunks):
                 simulate(chunk)
@@ -500,6 +505,30 @@ class _Particles:
     names: list  # the variables to return, in order
     index: pd.Index
     changed: set  # variables whose values may differ from the input
+
+
+_THREADS_LOCK = threading.Lock()
+_THREADS_USERS = 0
+_THREADS_SAVED = 1
+
+
+@contextmanager
+def _single_torch_thread():
+    """torch's intra-op threads set to 1 while any sampling runs; the first caller saves the
+    setting and the last one restores it, so concurrent callers cannot leave it at 1."""
+    global _THREADS_USERS, _THREADS_SAVED
+    with _THREADS_LOCK:
+        if _THREADS_USERS == 0:
+            _THREADS_SAVED = torch.get_num_threads()
+            torch.set_num_threads(1)
+        _THREADS_USERS += 1
+    try:
+        yield
+    finally:
+        with _THREADS_LOCK:
+            _THREADS_USERS -= 1
+            if _THREADS_USERS == 0:
+                torch.set_num_threads(_THREADS_SAVED)
 
 
 def _pool() -> ThreadPoolExecutor:

@@ -178,6 +178,15 @@ class Intervened(Mechanism):
             return spec
         return torch.full((noise.shape[0],), spec, dtype=DTYPE)
 
+    def rows(self, start: int, stop: int):
+        if not isinstance(self.spec, torch.Tensor):
+            return self
+        import copy
+
+        part = copy.copy(self)
+        part.spec = self.spec[start:stop]
+        return part
+
     def evaluate_hard(self, n: int) -> torch.Tensor:
         spec = self.spec
         return spec if isinstance(spec, torch.Tensor) else torch.full((n,), spec, dtype=DTYPE)

@@ -75,6 +75,10 @@ class Mechanism:
     def evaluate(self, parents: Mapping[str, Tensor], noise: Tensor) -> Tensor:
         raise NotImplementedError
 
+    def rows(self, start: int, stop: int) -> "Mechanism":
+        """The mechanism for units ``start:stop`` of a sample (per-unit interventions slice)."""
+        return self
+
     def evaluate_into(self, parents: Mapping[str, Tensor], noise: Tensor, out: Tensor) -> Tensor:
         """:meth:`evaluate` written into ``out`` (sampling writes straight into the output)."""
         return out.copy_(self.evaluate(parents, noise))
