@@ -172,12 +172,18 @@ class Exponential(Noise):
         return f"Exponential({self.rate:g})"
 
 
+#: serialises causalab's uses of torch's global generator (distributions without an icdf)
+_GLOBAL_RNG_LOCK = threading.Lock()
+
+
 class Distribution(Noise):
     """Any univariate ``torch.distributions.Distribution`` used as noise.
 
     Draws by inverse CDF where the distribution has one; otherwise it seeds torch's
     global generator from ``generator`` inside ``torch.random.fork_rng``, which restores
-    the global state afterwards.
+    the global state afterwards, under one lock so that concurrent causalab samplers neither
+    see each other's draws nor leave the global state changed. (Other code drawing from
+    torch's global generator in another thread at that moment is outside that lock.)
     """
 
     thread_safe = False
@@ -204,7 +210,7 @@ class Distribution(Noise):
             draw = self.distribution.icdf(u.to(self.distribution.mean.dtype))
         except NotImplementedError:
             seed = int(torch.randint(0, 2**62, (1,), generator=generator))
-            with torch.random.fork_rng(devices=[]):
+            with _GLOBAL_RNG_LOCK, torch.random.fork_rng(devices=[]):
                 torch.manual_seed(seed)
                 draw = self.distribution.sample((n,))
         return _widen(draw, out)
