@@ -15,6 +15,7 @@ from .exceptions import (
     DuplicateVariableError,
     InvalidInterventionError,
     InvalidValueError,
+    MechanismError,
     MissingParentError,
     NotFittedError,
     NotIdentifiedError,
@@ -43,7 +44,7 @@ _LAZY = {
 
 __all__ = sorted([
     "__version__", "CausalabError", "CyclicGraphError", "DuplicateVariableError", "InvalidInterventionError",
-    "InvalidValueError", "MissingParentError", "NotFittedError", "NotIdentifiedError", "RegistrationError", "UnknownEnvironmentError",
+    "InvalidValueError", "MechanismError", "MissingParentError", "NotFittedError", "NotIdentifiedError", "RegistrationError", "UnknownEnvironmentError",
     "UnknownVariableError", "UnsupportedQueryError", "ZeroProbabilityError", *_LAZY,
 ])
 

@@ -23,6 +23,7 @@ __all__ = [
     "UnknownEnvironmentError",
     "RegistrationError",
     "NotFittedError",
+    "MechanismError",
     "NotIdentifiedError",
     "did_you_mean",
 ]
@@ -70,6 +71,11 @@ class UnknownEnvironmentError(CausalabError, ValueError):
 
 class RegistrationError(CausalabError, ValueError):
     """Registering an environment id that already exists, or a malformed id."""
+
+
+class MechanismError(CausalabError, RuntimeError):
+    """A user's mechanism function failed or returned the wrong shape; the message names the
+    variable and the mechanism, and the original error is chained."""
 
 
 class NotFittedError(CausalabError, ValueError, AttributeError):

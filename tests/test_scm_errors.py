@@ -239,3 +239,21 @@ def test_many_observed_children_contract_in_bounded_steps():
     given = {f"F{i}": 1 for i in range(63)}
     odds = (0.3 / 0.7) * (0.6 / 0.4) ** 63
     assert float(scm.prob({"X": 1}, given=given)) == pytest.approx(odds / (1 + odds), rel=1e-9)
+
+
+def _boom(X):
+    raise ZeroDivisionError("inside the user's function")
+
+
+@pytest.mark.parametrize("mechanism,text", [
+    (cl.Additive(_boom, parents=["X"]), "ZeroDivisionError"),
+    (cl.Additive(lambda X: X[:, None], parents=["X"]), r"shape \(50, 1\)"),
+    (cl.Additive(lambda X: "abc", parents=["X"]), "not numbers"),
+    (cl.Custom(lambda parents, u: torch.ones(3), ["X"], cl.Normal(0, 1)), r"shape \(3,\)"),
+])
+def test_errors_inside_user_mechanisms_name_the_variable(mechanism, text):
+    scm = cl.SCM().add("X", cl.Normal(0, 1)).add("Y", mechanism)
+    with pytest.raises(cl.MechanismError, match="'Y'") as info:
+        scm.sample(50, seed=0)
+    assert info.match(text)
+    assert isinstance(info.value, RuntimeError) and isinstance(info.value, cl.CausalabError)

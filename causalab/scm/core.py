@@ -21,10 +21,12 @@ import torch
 
 from .._random import seed_sequence, stream_seeds, torch_generator
 from ..exceptions import (
+    CausalabError,
     CyclicGraphError,
     DuplicateVariableError,
     InvalidInterventionError,
     InvalidValueError,
+    MechanismError,
     MissingParentError,
     UnsupportedQueryError,
     ZeroProbabilityError,
@@ -290,7 +292,7 @@ class SCM(GraphQueries, ExactQueries):
                 generator = torch.Generator().manual_seed(variable_seeds[chunk])
                 u = mech.noise.sample(stop - start, generator, out=noise_buffer)
                 target = torch.from_numpy(out[slot[name], start:stop]) if name in slot else torch.empty_like(u)
-                values[name] = mech.evaluate_into(values, u, target)
+                values[name] = _guarded(name, mech, mech.evaluate_into, values, u, target)
                 if noise:
                     torch.from_numpy(out[slot[noise_column(name)], start:stop]).copy_(u)
 
@@ -410,7 +412,7 @@ class SCM(GraphQueries, ExactQueries):
             pv = {p: vals[p] for p in mech.parents}
             if name not in descendants:
                 if name not in factual:  # a hidden variable left out of a world frame
-                    factual[name] = mech.evaluate(pv, self._column(data, noise_column(name)))
+                    factual[name] = _guarded(name, mech, mech.evaluate, pv, self._column(data, noise_column(name)))
                 vals[name] = factual[name][unit] if len(unit) != n else factual[name]
                 continue
             if isinstance(mech, Intervened) and not isinstance(mech.spec, Soft):
@@ -422,13 +424,13 @@ class SCM(GraphQueries, ExactQueries):
             base = self._mechanisms[name]
             if has_noise:
                 u = self._column(data, noise_column(name))[unit]
-                vals[name] = mech.evaluate(pv, u)
+                vals[name] = _guarded(name, mech, mech.evaluate, pv, u)
             elif isinstance(base, Discrete):
                 unit, weight, vals = self._split(name, base, mech, factual, unit, weight, vals, pv, data.index)
             else:
                 fpa = {p: factual[p] for p in base.parents}
-                u = base.abduct(factual[name], fpa)[unit]
-                vals[name] = mech.evaluate(pv, u)
+                u = _guarded(name, base, base.abduct, factual[name], fpa)[unit]
+                vals[name] = _guarded(name, mech, mech.evaluate, pv, u)
         return _Particles(unit, weight, vals, n, names, data.index, descendants)
 
     def _split(self, name, base: Discrete, mech, factual, unit, weight, vals, pv, index):
@@ -507,6 +509,19 @@ class _Particles:
     changed: set  # variables whose values may differ from the input
 
 
+def _guarded(name: str, mech, fn, *args):
+    """Run a mechanism's method; a failure inside a user's function becomes a MechanismError
+    naming the variable and the mechanism, the original error chained."""
+    try:
+        return fn(*args)
+    except MechanismError as exc:
+        raise MechanismError(f"variable {name!r} ({mech!r}): {exc}") from exc
+    except CausalabError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - user code: re-raised as ours, never swallowed
+        raise MechanismError(f"the mechanism of {name!r} ({mech!r}) raised {type(exc).__name__}: {exc}") from exc
+
+
 _THREADS_LOCK = threading.Lock()
 _THREADS_USERS = 0
 _THREADS_SAVED = 1
@@ -538,7 +553,14 @@ def _pool() -> ThreadPoolExecutor:
     return _POOL
 
 
+#: the most rows one sample call draws (about 8 GiB of float64 for 10 variables)
+MAX_ROWS = 10**8
+
+
 def _check_n(n_samples) -> int:
     if isinstance(n_samples, (bool, np.bool_)) or not isinstance(n_samples, (int, np.integer)) or n_samples <= 0:
         raise InvalidValueError(f"n_samples must be a positive int, got {n_samples!r}")
+    if n_samples > MAX_ROWS:
+        raise InvalidValueError(f"n_samples={n_samples:,} is over the limit of {MAX_ROWS:,} rows per call "
+                                "(causalab.scm.core.MAX_ROWS); draw in batches with different seeds")
     return int(n_samples)

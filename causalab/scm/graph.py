@@ -24,6 +24,9 @@ class GraphQueries:
         """True when ``x`` and ``y`` are d-separated by ``given`` in the graph."""
         x, y, z = _as_set(x), _as_set(y), _as_set(given)
         self._check_names(x | y | z)
+        for a, b, what in ((x, y, "x and y"), (x, z, "x and given"), (y, z, "y and given")):
+            if a & b:
+                raise InvalidValueError(f"d_separated needs disjoint sets; {what} share {sorted(a & b)}")
         return nx.is_d_separator(self.graph, x, y, z)
 
     def is_backdoor_set(self, treatment: str, outcome: str, adjustment: Iterable[str]) -> bool:
@@ -44,6 +47,8 @@ class GraphQueries:
         outgoing edges, restricted to observed non-descendants of the treatment.
         """
         self._check_names([treatment, outcome])
+        if treatment == outcome:
+            raise InvalidValueError(f"the treatment and the outcome must differ, got {treatment!r} twice")
         g = self.graph.copy()
         g.remove_edges_from(list(g.out_edges(treatment)))
         allowed = set(self.observed) - nx.descendants(self.graph, treatment) - {treatment, outcome}

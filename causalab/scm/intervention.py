@@ -61,6 +61,8 @@ def scale(factor: float) -> Scale:
 
 
 def _finite(value, what: str) -> float:
+    if isinstance(value, (bool, str, bytes)):
+        raise InvalidInterventionError(f"{what} needs a number, got {value!r}")
     try:
         out = float(value)
     except (TypeError, ValueError) as exc:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import torch
 
-from ..exceptions import InvalidValueError, UnsupportedQueryError
+from ..exceptions import InvalidValueError, MechanismError, UnsupportedQueryError
 from .noise import DTYPE, Noise, Normal, Uniform, as_noise
 
 Tensor = torch.Tensor
@@ -42,9 +42,22 @@ def _parents_from_signature(f: Callable, parents: Sequence[str] | None, what: st
 
 
 def _call(f: Callable, names: tuple[str, ...], parents: Mapping[str, Tensor], n: int) -> Tensor:
-    out = f(**{p: parents[p] for p in names})
-    out = torch.as_tensor(out, dtype=DTYPE)
-    return out.expand(n) if out.dim() == 0 else out
+    return as_values(f(**{p: parents[p] for p in names}), n)
+
+
+def as_values(out, n: int) -> Tensor:
+    """A user function's result as ``n`` float64 values: a scalar broadcasts, anything but
+    shape ``(n,)`` is a MechanismError (a silent broadcast of (n, 1) would be wrong)."""
+    try:
+        out = torch.as_tensor(out, dtype=DTYPE)
+    except (TypeError, ValueError, RuntimeError) as exc:
+        raise MechanismError(f"a mechanism function returned {type(out).__name__}, not numbers") from exc
+    if out.dim() == 0:
+        return out.expand(n)
+    if tuple(out.shape) != (n,):
+        raise MechanismError(f"a mechanism function returned shape {tuple(out.shape)}; it must return one value "
+                             f"per unit, shape ({n},), or a scalar")
+    return out
 
 
 def _finite_number(value, what: str) -> float:
@@ -257,8 +270,7 @@ class Custom(Mechanism):
         self.invertible = inverse is not None
 
     def evaluate(self, parents, noise):
-        out = torch.as_tensor(self.f({p: parents[p] for p in self.parents}, noise), dtype=DTYPE)
-        return out.expand(noise.shape[0]) if out.dim() == 0 else out
+        return as_values(self.f({p: parents[p] for p in self.parents}, noise), noise.shape[0])
 
     def abduct(self, value, parents):
         if self.inverse is None:
@@ -357,12 +369,16 @@ class Table(Discrete):
     """
 
     def __init__(self, parents: Sequence[str], probs):
-        if isinstance(parents, str):
-            raise InvalidValueError(f"Table: parents must be a list of names, got the string {parents!r}")
+        if isinstance(parents, str) or not isinstance(parents, (list, tuple)):
+            raise InvalidValueError(f"Table: parents must be a list of names, got {parents!r}")
+        if probs is None:
+            raise InvalidValueError("Table: probs is None; give P(value=1) per parent configuration, or level lists")
         self.parents = tuple(parents)
         arr = _nested_to_array(probs, self.parents)
         if arr.ndim == len(self.parents):
             arr = np.stack([1.0 - arr, arr], axis=-1)
+        if arr.ndim == len(self.parents) + 1 and arr.shape[-1] == 1:
+            raise InvalidValueError("Table: a variable needs at least two levels; a one-level table is a constant")
         if arr.ndim != len(self.parents) + 1 or arr.shape[-1] < 2:
             raise InvalidValueError(
                 f"Table: expected {len(self.parents)} parent axes plus an optional level axis, got shape {arr.shape}"

@@ -39,15 +39,25 @@ def _widen(draw: torch.Tensor, out: torch.Tensor | None) -> torch.Tensor:
     return draw.to(DTYPE) if out is None else out.copy_(draw)
 
 
+def _number(name: str, value, family: str) -> float:
+    """A real number (int, float, numpy or 0-d tensor scalar; not a bool or a string)."""
+    if isinstance(value, (bool, str, bytes)) or not hasattr(value, "__float__"):
+        raise InvalidValueError(f"{family}: {name} must be a number, got {value!r}")
+    try:
+        return float(value)
+    except (TypeError, ValueError, RuntimeError) as exc:
+        raise InvalidValueError(f"{family}: {name} must be a number, got {value!r}") from exc
+
+
 def _check_positive(name: str, value: float, family: str) -> float:
-    value = float(value)
+    value = _number(name, value, family)
     if not math.isfinite(value) or value <= 0:
         raise InvalidValueError(f"{family}: {name} must be a positive finite number, got {value!r}")
     return value
 
 
 def _check_finite(name: str, value: float, family: str) -> float:
-    value = float(value)
+    value = _number(name, value, family)
     if not math.isfinite(value):
         raise InvalidValueError(f"{family}: {name} must be finite, got {value!r}")
     return value

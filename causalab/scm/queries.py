@@ -274,6 +274,8 @@ class ExactQueries:
         from .._random import seed_sequence
 
         self._check_names([treatment, outcome])
+        if treatment == outcome:
+            raise InvalidValueError(f"the treatment and the outcome must differ, got {treatment!r} twice")
         seed = seed_sequence(seed)  # validated on every path; one root so both arms share every unit's noise
         if self._discrete_over({outcome}) or linear_gaussian_form(self, {outcome}) is not None:
             hi = self.expectation(outcome, do={treatment: treated})
@@ -353,6 +355,11 @@ class ExactQueries:
         self._check_names([treatment, outcome, *mediators])
         if not mediators:
             raise InvalidValueError("nde()/nie()/tnie() need at least one mediator")
+        if treatment == outcome:
+            raise InvalidValueError(f"the treatment and the outcome must differ, got {treatment!r} twice")
+        clash = [m for m in mediators if m in (treatment, outcome)]
+        if clash:
+            raise InvalidValueError(f"a mediator cannot be the treatment or the outcome, got {clash}")
         control_world = {treatment: control}
         treated_world = {treatment: treated}
         names = ("control", "direct", "treated", "indirect")
