@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 OUT ?= causalab-results
 
-.PHONY: run demo test bench browser clean
+.PHONY: run demo test bench mutation browser clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_engine.py
 	$(PY) benchmarks/bench_learners.py
 	$(PY) benchmarks/bench_run.py
+
+# planted one-line bugs in learners, evaluation, runner and report: the suite must catch each
+mutation: $(VENV)/.installed
+	$(PY) tests/planted_bugs.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info $(OUT)

@@ -1,0 +1,86 @@
+"""Planted bugs: each mutant below is a plausible one-line mistake in the code of the
+learners, evaluation, runner and report; the suite must fail on every one of them.
+
+Run: ``make mutation`` (or ``python tests/planted_bugs.py``). Each mutant is applied to a
+fresh copy of the git tree in a temporary folder, the relevant tests run there, and the
+script prints killed/SURVIVED per mutant and the share killed (target: every one).
+"""
+
+import pathlib
+import subprocess
+import sys
+import tempfile
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+MUTANTS = [
+ ("causalab/learners/correlational.py", "return self._predict_x(self._x(data, do))\n\n    def _predict_counterfactual", "return self._predict_x(self._x(data))\n\n    def _predict_counterfactual"),
+ ("causalab/learners/correlational.py", "self.intercept_ = float(y_mean - self.x_mean_ @ self.coef_)", "self.intercept_ = float(y_mean + self.x_mean_ @ self.coef_)"),
+ ("causalab/learners/correlational.py", "features = [c for c in task.observed if c != task.outcome]", "features = [c for c in task.covariates]"),
+ ("causalab/learners/dowhy_estimators.py", "1.0: float(np.sum(t * y / ps) / np.sum(t / ps))}", "1.0: float(np.sum(t * y / ps) / np.sum(t))}"),
+ ("causalab/learners/dowhy_estimators.py", "self.y_mean_ + self.slope_ * (np.asarray(t) - self.t_mean_)", "self.y_mean_ + self.slope_ * (np.asarray(t) + self.t_mean_)"),
+ ("causalab/learners/dowhy_estimators.py", "self.instruments_ = [z for z in estimand.instrumental_variables if z in task.variables]", "self.instruments_ = list(estimand.instrumental_variables)"),
+ ("causalab/learners/dowhy_estimators.py", "return data[task.outcome].to_numpy(dtype=np.float64) + self._predict_do(data, do) - factual", "return self._predict_do(data, do)"),
+ ("causalab/learners/dowhy_estimators.py", "choose = max if self.adjustment == \"maximal-adjustment\" else min", "choose = min"),
+ ("causalab/learners/dowhy_estimators.py", "return Effect(self.slope_ * (treated - control), None", "return Effect(self.slope_, None"),
+ ("causalab/learners/base.py", "if not np.isfinite(values).all():\n            bad", "if False:\n            bad"),
+ ("causalab/learners/base.py", "    if vtype.discrete:\n        bad = sorted", "    if False:\n        bad = sorted"),
+ ("causalab/learners/base.py", "return pd.Series(values, index=data.index, name=self.task_.outcome)", "return pd.Series(values, name=self.task_.outcome)"),
+ ("causalab/learners/base.py", "diff = self._predict_do(data, {t: treated}) - self._predict_do(data, {t: control})", "diff = self._predict_do(data, {t: treated}) - self._predict_do(data, {t: treated})"),
+ ("causalab/learners/mlp.py", "return out.double().cpu().numpy() * self.y_scale_ + self.y_mean_", "return out.double().cpu().numpy() + self.y_mean_"),
+ ("causalab/learners/mlp.py", "best, best_state, waited = val_loss, copy.deepcopy(net.state_dict()), 0", "best, best_state, waited = val_loss, net.state_dict(), 0"),
+ ("causalab/learners/mlp.py", "gen = torch.Generator().manual_seed(int(rng.integers(2**62)))", "gen = torch.default_generator"),
+ ("causalab/learners/gcm.py", "noise = mech.estimate_noise(factual[node].to_numpy(), factual[parents].to_numpy())", "noise = np.zeros(len(factual))"),
+ ("causalab/learners/gcm.py", "np.random.set_state(np_state)", "pass"),
+ ("causalab/learners/gcm.py", "return self._decode(draws).reshape(k, n).mean(axis=0)", "return self._decode(draws).reshape(n, k).mean(axis=1)"),
+ ("causalab/envs/task.py", "                elif child not in seen:", "                elif False:"),
+ ("causalab/envs/task.py", "maximal = [s for s in reaches if not any(s < other for other in reaches)]", "maximal = [s for s in reaches if len(s) == 2]"),
+ ("causalab/testing/learners.py", "    assert abs(estimate - truth) <= tol", "    assert abs(estimate - truth) <= 100 * tol"),
+ ("causalab/evaluation/evaluate.py", "add(1, \"observational\", \"rmse\", obs_rmse, predict_seconds=secs)", "add(1, \"observational\", \"rmse\", obs_rmse * 0.5, predict_seconds=secs)"),
+ ("causalab/evaluation/evaluate.py", "world_do = env.do(regime).sample_world(n_test, seed=test_seed)", "world_do = env.do(regime).sample_world(n_test, seed=test_seed + 1)"),
+ ("causalab/evaluation/evaluate.py", "truth = env.counterfactual(test_world, do)[outcome].to_numpy(dtype=np.float64)", "truth = world_do[outcome].to_numpy(dtype=np.float64)"),
+ ("causalab/evaluation/evaluate.py", "if regime.is_hard(var) and np.ndim(spec) == 0:", "if True:"),
+ ("causalab/evaluation/evaluate.py", "return tuple(int(s.generate_state(1, np.uint32)[0]) for s in ss.spawn(3))", "return tuple(int(seed) for s in ss.spawn(3))"),
+ ("causalab/evaluation/evaluate.py", "            elif not set(others) & descendants:", "            elif True:"),
+ ("causalab/evaluation/evaluate.py", "        if family == \"backdoor\" and getattr(learner, \"adjustment_set_\", None) == []:", "        if False:"),
+ ("causalab/evaluation/evaluate.py", "got = attempt(2, name, [\"shift\"], lambda: learner.predict_do(test, do).mean() - y.mean())", "got = attempt(2, name, [\"shift\"], lambda: learner.predict_do(test, do).mean())"),
+ ("causalab/evaluation/verdict.py", "tol = max(0.05 * sd_y, 0.1 * abs(truth)) + 2 * se_seeds + 2 * se_truth", "tol = max(0.05 * sd_y, 0.1 * abs(truth)) + 20 * se_seeds + 2 * se_truth"),
+ ("causalab/evaluation/verdict.py", "            verdict = \"as expected\" if expected == \"fails\" else \"MISMATCH\"", "            verdict = \"as expected\""),
+ ("causalab/evaluation/metrics.py", "return float(np.mean((p > 0.5).astype(np.float64) == t))", "return float(np.mean((p >= 0.5).astype(np.float64) == t))"),
+ ("causalab/runner/sweep.py", "    parts = [env.id or type(env).__name__, env.knobs, learner_cls, learner_label(learner), learner.get_params(),", "    parts = [env.id or type(env).__name__, learner_cls, learner_label(learner), learner.get_params(),"),
+ ("causalab/runner/sweep.py", "    return to_frame([row for key in keys for row in results[key]])", "    return to_frame([row for rows in results.values() for row in rows])") if False else ("causalab/runner/sweep.py", "    table = to_frame([row for key in keys for row in results[key]])", "    table = to_frame([row for rows in results.values() for row in rows])"),
+ ("causalab/runner/store.py", "        with self._conn:  # one transaction: the cell is stored whole or not at all", "        if True:"),
+ ("causalab/reporting/report.py", "    return html.escape(str(text), quote=True)", "    return str(text)"),
+ ("causalab/reporting/report.py", "    order = out[\"ate_error\"].abs().fillna(np.inf)", "    order = out[\"ate_error\"].fillna(np.inf)")
+]
+TESTS = ["tests/test_learners.py", "tests/test_common_learners.py", "tests/test_evaluation.py",
+         "tests/test_runner.py", "tests/test_report.py", "tests/test_cli.py"]
+
+
+def main():
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    killed = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = pathlib.Path(tmp)
+        subprocess.run(f"git ls-files | tar cf - -T - | tar xf - -C {copy}", shell=True, cwd=ROOT, check=True)
+        assert all((copy / f).exists() for f in files)
+        for i, (path, old, new) in enumerate(MUTANTS):
+            target = copy / path
+            source = target.read_text()
+            assert source.count(old) == 1, (path, old)
+            target.write_text(source.replace(old, new))
+            try:
+                done = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *TESTS],
+                                      cwd=copy, capture_output=True, text=True, timeout=1200)
+                dead = done.returncode != 0
+            except subprocess.TimeoutExpired:
+                dead = True
+            finally:
+                target.write_text(source)
+            killed += dead
+            print(f"{i:2d} {'killed  ' if dead else 'SURVIVED'} {path}: {new[:70]!r}", flush=True)
+    print(f"{killed}/{len(MUTANTS)} planted bugs killed")
+    return 0 if killed == len(MUTANTS) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
