@@ -34,6 +34,7 @@ class Mediation(Environment):
 
     story = "A treatment acts directly and through a mediator: natural direct and indirect effects."
     treatment, outcome, covariates = "T", "Y", ("X",)
+    mediators = ("M",)
     references = ("Pearl (2001), Direct and indirect effects, UAI", "Imai, Keele, Tingley (2010), Psych. Methods 15:309")
     expected = {
         "backdoor": (True, "X blocks every back-door path from T to Y (total effect)"),

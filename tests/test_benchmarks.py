@@ -10,24 +10,14 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
 @pytest.mark.slow
-def test_engine_benchmark_runs_quick():
-    out = subprocess.run([sys.executable, str(BENCH / "bench_engine.py"), "--quick"], capture_output=True,
-                         text=True, timeout=600)
+@pytest.mark.parametrize("script,expected", [
+    ("bench_engine.py", ["gcm.draw_samples", "pgmpy", "peak RSS"]),
+    ("bench_learners.py", ["DataLoader", "DoWhy directly", "GCM()"]),
+    ("bench_run.py", ["from the store", "ms per cell"]),
+])
+def test_benchmark_runs_quick(script, expected):
+    out = subprocess.run([sys.executable, str(BENCH / script), "--quick"], capture_output=True, text=True,
+                         timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
-    assert "gcm.draw_samples" in out.stdout and "pgmpy" in out.stdout and "peak RSS" in out.stdout
-
-
-@pytest.mark.slow
-def test_learner_benchmark_runs_quick():
-    out = subprocess.run([sys.executable, str(BENCH / "bench_learners.py"), "--quick"], capture_output=True,
-                         text=True, timeout=600)
-    assert out.returncode == 0, out.stderr[-3000:]
-    assert "DataLoader" in out.stdout and "DoWhy directly" in out.stdout and "GCM()" in out.stdout
-
-
-@pytest.mark.slow
-def test_run_benchmark_runs_quick():
-    out = subprocess.run([sys.executable, str(BENCH / "bench_run.py"), "--quick"], capture_output=True,
-                         text=True, timeout=600)
-    assert out.returncode == 0, out.stderr[-3000:]
-    assert "from the store" in out.stdout and "ms per cell" in out.stdout
+    for text in expected:
+        assert text in out.stdout, text

@@ -65,3 +65,16 @@ def test_draw_marks_hidden_intervened_and_cut_edges(scm):
     dashed_edges = [p for p in ax.patches if p.get_linestyle() in ("--", "dashed")]
     assert len(dashed_edges) == 2  # U -> T and Z -> T are cut
     plt.close("all")
+
+
+def test_draw_has_a_legend_of_roles_and_hidden_and_front_door_marks_its_mediator():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    env = cl.make("FrontDoor-v0")
+    assert env.roles["Z"] == "mediator"
+    ax = env.scm.draw(roles=env.roles)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["treatment", "outcome", "mediator", "hidden"]
+    intervened = env.scm.do({"X": 1}).draw(roles=env.roles)
+    assert "intervened" in [t.get_text() for t in intervened.get_legend().get_texts()]

@@ -43,6 +43,8 @@ class Environment:
     treatment: str = "T"
     outcome: str = "Y"
     covariates: tuple[str, ...] = ()
+    #: observed variables on the causal path from treatment to outcome (drawn as mediators)
+    mediators: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
     expected: Mapping[str, tuple[bool, str]] = {}
     #: what the environment can answer: "scm" (do, counterfactuals, worlds) for simulated ones
@@ -86,6 +88,7 @@ class Environment:
     @property
     def roles(self) -> dict[str, str]:
         out = {v: "covariate" for v in self.covariates}
+        out.update({v: "mediator" for v in self.mediators})
         out[self.treatment] = "treatment"
         out[self.outcome] = "outcome"
         return out

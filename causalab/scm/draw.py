@@ -20,6 +20,17 @@ ROLE_COLOURS = {
 }
 
 
+def _legend(ax, roles_shown: set, hidden: bool) -> None:
+    """A legend with the roles present and, if any, the dashed outline of hidden variables."""
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor=ROLE_COLOURS[r], edgecolor="black", label=r) for r in ROLE_COLOURS if r in roles_shown]
+    if hidden:
+        handles.append(Patch(facecolor="white", edgecolor="black", linestyle="--", label="hidden"))
+    if handles:
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False)
+
+
 def draw_scm(scm, ax=None, roles: dict | None = None, title: str | None = None):
     """Draw ``scm`` on ``ax`` (a new figure if None) and return the Axes.
 
@@ -59,6 +70,8 @@ def draw_scm(scm, ax=None, roles: dict | None = None, title: str | None = None):
                                        connectionstyle="arc3,rad=0.35" if long else "arc3",
                                        edge_color="#b0b0b0" if cut else "black",
                                        style="dashed" if cut else "solid")
+    _legend(ax, {roles.get(v) for v in full if v not in intervened} - {None} | ({"intervened"} if intervened else set()),
+            hidden=bool(set(full) & set(scm._hidden)))
     ax.set_title(title if title is not None else " ".join(map(str, scm.interventions)))
     ax.set_axis_off()
     ax.margins(0.15)
