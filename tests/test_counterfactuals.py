@@ -146,3 +146,25 @@ def test_a_partial_world_is_refused_rather_than_switching_mode():
     assert set(exact["R"].unique()) <= {0, 1}  # stored noise: each unit's outcome is certain
     abducted = env.counterfactual(world[env.observed], do={"T": 0})  # explicit: observed columns only
     assert abducted["R"].between(0, 1).all()
+
+
+def test_abduct_recovers_each_units_noise():
+    scm = cl.make("Confounding-v0").scm
+    world = scm.sample_world(200, seed=3)
+    noise = scm.abduct(world[scm.variables])
+    for v in scm.variables:
+        np.testing.assert_allclose(noise[f"U[{v}]"], world[f"U[{v}]"], atol=1e-9)
+    ks = cl.make("KidneyStones-v0").scm
+    world = ks.sample_world(300, seed=4)
+    bounds = ks.abduct(world[ks.variables])
+    for v in ks.variables:  # the stored uniform noise lies in the interval the row pins down
+        u = world[f"U[{v}]"]
+        assert ((bounds[f"U[{v}].lo"] <= u) & (u < bounds[f"U[{v}].hi"])).all()
+    # by hand: R=1 for a small stone (S=0) under A (T=1) means U in [1 - 81/87, 1);
+    # under B (T=0) U in [1 - 234/270, 1)
+    rows = pd.DataFrame({"S": [0, 0], "T": [1, 0], "R": [1, 1]})
+    lows = ks.abduct(rows)["U[R].lo"].to_numpy()
+    np.testing.assert_allclose(lows, [1 - 81 / 87, 1 - 234 / 270], atol=1e-12)
+    assert (ks.abduct(rows)["U[R].hi"] == 1.0).all()
+    with pytest.raises(cl.UnsupportedQueryError, match="hidden"):
+        cl.make("MBias-v0").scm.abduct(cl.make("MBias-v0").sample(5, seed=0))

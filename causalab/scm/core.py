@@ -352,6 +352,41 @@ class SCM(GraphQueries, ExactQueries):
             columns[v] = values
         return pd.DataFrame(columns, index=p.index, copy=False)
 
+    def abduct(self, data: pd.DataFrame) -> pd.DataFrame:
+        """Abduction, the first step of a counterfactual, made visible: each unit's noise as
+        its observed row determines it.
+
+        For a continuous variable with an invertible mechanism the noise is exact, column
+        ``U[name]``. For a binary or categorical variable the row only pins the uniform noise
+        to an interval: columns ``U[name].lo`` and ``U[name].hi`` (the unit's noise is
+        uniform on ``[lo, hi)``, its exact posterior). Needs every variable observed (with
+        hidden variables, abduction is enumeration over them; see :meth:`counterfactual`).
+
+        Raises
+        ------
+        UnsupportedQueryError
+            For a continuous mechanism without an inverse, or a model with hidden variables.
+        """
+        if not isinstance(data, pd.DataFrame):
+            raise InvalidValueError(f"abduct needs a pandas DataFrame, got {type(data).__name__}")
+        if self.hidden:
+            raise UnsupportedQueryError(
+                f"abduct needs every variable observed; {self.hidden} are hidden (their noise has no point value)")
+        missing = [v for v in self.variables if v not in data.columns]
+        if missing:
+            raise InvalidValueError(f"abduct: the data lack the column(s) {missing}")
+        factual = {v: self._column(data, v) for v in self.variables}
+        columns = {}
+        for name, mech in self._mechanisms.items():
+            parents = {p: factual[p] for p in mech.parents}
+            if isinstance(mech, Discrete):
+                lo, hi = mech.interval(factual[name], parents)
+                columns[f"{noise_column(name)}.lo"] = lo.numpy()
+                columns[f"{noise_column(name)}.hi"] = hi.numpy()
+            else:
+                columns[noise_column(name)] = _guarded(name, mech, mech.abduct, factual[name], parents).numpy()
+        return pd.DataFrame(columns, index=data.index)
+
     def counterfactual_distribution(self, data: pd.DataFrame, do: Mapping | Intervention, variable: str,
                                     seed=None) -> pd.DataFrame:
         """Each unit's counterfactual distribution of a discrete ``variable``.
