@@ -168,3 +168,34 @@ def test_abduct_recovers_each_units_noise():
     assert (ks.abduct(rows)["U[R].hi"] == 1.0).all()
     with pytest.raises(cl.UnsupportedQueryError, match="hidden"):
         cl.make("MBias-v0").scm.abduct(cl.make("MBias-v0").sample(5, seed=0))
+
+
+def test_a_world_that_contradicts_its_noise_is_refused():
+    env = cl.make("Confounding-v0")
+    world = env.sample_world(100, seed=5)
+    edited = world.copy()
+    edited.loc[edited.index[7], "Y"] += 1.0
+    with pytest.raises(cl.InvalidValueError, match="unit 7: Y"):
+        env.counterfactual(edited, do={"T": 0})
+    env.counterfactual(world, do={"T": 0})  # the untouched world is fine
+
+
+def test_an_inverse_that_does_not_invert_is_caught():
+    scm = cl.SCM().add("X", cl.Normal(0, 1))
+    scm.add("Y", cl.PostNonlinear(lambda X: X, torch.exp, lambda y: y, parents=["X"]))  # wrong inverse of exp
+    data = scm.sample(50, seed=0)
+    with pytest.raises(cl.InvalidValueError, match="inverse"):
+        scm.counterfactual(data, do={"X": 0.0})
+    right = cl.SCM().add("X", cl.Normal(0, 1))
+    right.add("Y", cl.PostNonlinear(lambda X: X, torch.exp, torch.log, parents=["X"]))
+    data = right.sample(50, seed=0)
+    cf = right.counterfactual(data, do={"X": 0.0})
+    np.testing.assert_allclose(np.log(cf["Y"]), np.log(data["Y"]) - data["X"], atol=1e-9)  # abduct, act, predict
+
+
+def test_a_scale_reaching_zero_is_caught():
+    scm = cl.SCM().add("X", cl.Uniform(0, 1))
+    scm.add("Y", cl.LocationScale(lambda X: X, lambda X: X * 0.0, parents=["X"]))  # the scale is 0 everywhere
+    data = pd.DataFrame({"X": [0.2, 0.5], "Y": [0.3, 0.5]})
+    with pytest.raises(cl.InvalidValueError, match="Y"):
+        scm.counterfactual(data, do={"X": 0.9})

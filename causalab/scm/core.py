@@ -436,6 +436,8 @@ class SCM(GraphQueries, ExactQueries):
                 "(with U[...] columns) or use a fully discrete model for exact enumeration"
             )
         factual = {v: self._column(data, v) for v in self.variables if v in data.columns}
+        if has_noise:
+            self._check_world(data, factual)
         descendants = set(intervention)
         for v in intervention:
             descendants |= nx.descendants(self.graph, v)
@@ -464,7 +466,9 @@ class SCM(GraphQueries, ExactQueries):
                 unit, weight, vals = self._split(name, base, mech, factual, unit, weight, vals, pv, data.index)
             else:
                 fpa = {p: factual[p] for p in base.parents}
-                u = _guarded(name, base, base.abduct, factual[name], fpa)[unit]
+                u_all = _guarded(name, base, base.abduct, factual[name], fpa)
+                _check_round_trip(name, base, fpa, u_all, factual[name], data.index, "its inverse")
+                u = u_all[unit]
                 vals[name] = _guarded(name, mech, mech.evaluate, pv, u)
         return _Particles(unit, weight, vals, n, names, data.index, descendants)
 
@@ -490,6 +494,16 @@ class SCM(GraphQueries, ExactQueries):
         if isinstance(mech, Intervened) and isinstance(mech.spec, Soft):
             new_vals[name] = mech.apply_soft(new_vals[name], {p: new_vals[p] for p in mech.parents})
         return unit[rows], weight[rows] * p[rows, levels], new_vals
+
+    def _check_world(self, data, factual) -> None:
+        """A world frame must be a world: each unit's values follow from its parents and its
+        noise. Edited values (or noise) would otherwise give silently wrong counterfactuals."""
+        for name, mech in self._mechanisms.items():
+            if name not in factual or any(p not in factual for p in mech.parents):
+                continue
+            u = self._column(data, noise_column(name))
+            parents = {p: factual[p] for p in mech.parents}
+            _check_round_trip(name, mech, parents, u, factual[name], data.index, "its noise column")
 
     def _counterfactual_by_enumeration(self, data, intervention):
         """Fully discrete models with hidden variables: exact twin-network enumeration per distinct row."""
@@ -542,6 +556,18 @@ class _Particles:
     names: list  # the variables to return, in order
     index: pd.Index
     changed: set  # variables whose values may differ from the input
+
+
+def _check_round_trip(name, mech, parents, noise, value, index, source: str) -> None:
+    """``mechanism(parents, noise)`` must give back ``value`` for every unit."""
+    again = _guarded(name, mech, mech.evaluate, parents, noise)
+    bad = ~torch.isclose(again, value, rtol=1e-7, atol=1e-9)
+    if bad.any():
+        i = int(torch.nonzero(bad)[0])
+        raise InvalidValueError(
+            f"unit {index[i]!r}: {name} = {float(value[i]):.6g}, but its parents and {source} give "
+            f"{float(again[i]):.6g} ({int(bad.sum())} unit(s) disagree); the data is not a world of this model "
+            "(edited values, the wrong model, or a mechanism inverse that does not invert)")
 
 
 def _guarded(name: str, mech, fn, *args):
