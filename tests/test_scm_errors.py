@@ -257,3 +257,12 @@ def test_errors_inside_user_mechanisms_name_the_variable(mechanism, text):
         scm.sample(50, seed=0)
     assert info.match(text)
     assert isinstance(info.value, RuntimeError) and isinstance(info.value, cl.CausalabError)
+
+
+def test_counterfactual_prob_with_sixty_deterministic_children():
+    s = cl.SCM().add("X", cl.Table([], 0.3))
+    for i in range(60):
+        s.add(f"F{i}", cl.Table(["X"], [0.0, 1.0]))  # F_i = X
+    assert float(s.counterfactual_prob({"F0": 1}, do={"X": 1}, given={"X": 0})) == 1.0
+    given = {f"F{i}": 1 for i in range(60)}  # so X = 1; under do(X=0) every F is 0
+    assert float(s.counterfactual_prob({"F59": 0}, do={"X": 0}, given=given)) == 1.0

@@ -181,3 +181,20 @@ def test_a_variable_off_the_causal_path_mediates_nothing():
     s.add("Y", cl.Table(["T"], [0.3, 0.6])).add("W", cl.Table(["M"], [0.5, 0.5]))
     assert s.nde("T", "Y", "W") == pytest.approx(0.3, abs=1e-12)
     assert s.nie("T", "Y", "W") == pytest.approx(0.0, abs=1e-12)
+
+
+def test_estimate_arithmetic_keeps_the_tag_and_the_standard_error():
+    from causalab.scm import Estimate
+
+    a, b = Estimate(1.0, 0.3, "monte carlo", 100), Estimate(0.5, 0.4, "monte carlo", 100)
+    d = a - b
+    assert isinstance(d, Estimate) and float(d) == 0.5 and d.se == pytest.approx(0.5) and d.method == "monte carlo"
+    exact = Estimate(2.0)
+    assert (exact - Estimate(1.0)).exact and (exact + 1).exact and float(1 - exact) == -1.0
+    mixed = exact + a
+    assert mixed.method == "monte carlo" and mixed.se == pytest.approx(0.3)
+    assert (2 * a).se == pytest.approx(0.6) and (a / -2).se == pytest.approx(0.15) and (-a).se == 0.3
+    assert isinstance(a * b, float) and not isinstance(a * b, Estimate)
+    ks = cl.make("KidneyStones-v0").scm
+    diff = ks.prob({"R": 1}, do={"T": 1}) - ks.prob({"R": 1}, do={"T": 0})
+    assert diff.exact and float(diff) == pytest.approx(float(ks.ate("T", "R")), abs=1e-15)
