@@ -78,5 +78,4 @@ def test_families_are_the_keys_environments_use():
     keys = set()
     for env_id in cl.list_environments()["id"]:
         keys |= set(cl.make(env_id).expected)
-    # IHDP's "linear" judges a specification (a linear outcome model), not a family
-    assert keys - set(cl.learners.FAMILIES) == {"linear"}
+    assert keys <= set(cl.learners.FAMILIES)  # specification notes live in env.specification

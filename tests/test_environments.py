@@ -301,3 +301,13 @@ def test_pickle_keeps_what_is_there_not_a_rebuild():
     soft = cl.make("Confounding-v0").do("do(Z=Z+1)")  # a built-in soft regime (a lambda)
     again = pickle.loads(pickle.dumps(soft))
     pd.testing.assert_frame_equal(again.sample(100, seed=2), soft.sample(100, seed=2))
+
+
+def test_identification_and_specification_are_kept_apart():
+    env = cl.make("IHDP-v0")
+    assert env.expected["backdoor"][0] is True  # identified: every confounder is observed
+    assert env.specification["linear outcome model"][0] is False  # but a linear model is misspecified
+    text = env.describe()
+    assert "Expected (identification):" in text and "Specification:" in text and "exponential" in text
+    for env_id in cl.list_environments()["id"]:
+        assert set(cl.make(env_id).expected) <= set(cl.learners.FAMILIES), env_id

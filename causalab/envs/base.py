@@ -34,8 +34,12 @@ class Environment:
         Observed pre-treatment variables a learner may adjust for.
     references : tuple of str
     expected : dict
-        Estimator family -> ``(succeeds, reason)``: which estimators the environment's
-        assumptions support and which should fail there.
+        Estimator family -> ``(succeeds, reason)``: identification, whether the family's
+        estimand equals the effect under the environment's assumptions.
+    specification : dict
+        Model class -> ``(holds, reason)``: specification, apart from identification, e.g.
+        ``{"linear outcome model": (False, "the surface is exponential")}`` where back-door
+        identifies the effect but a linear outcome model estimates it with bias.
     """
 
     id: str | None = None
@@ -47,6 +51,7 @@ class Environment:
     mediators: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
     expected: Mapping[str, tuple[bool, str]] = {}
+    specification: Mapping[str, tuple[bool, str]] = {}
     #: what the environment can answer: "scm" (do, counterfactuals, worlds) for simulated ones
     capabilities: frozenset = frozenset({"scm"})
 
@@ -161,8 +166,11 @@ class Environment:
         lines = [f"{self.id or type(self).__name__}: {self.story}", "", inspect.cleandoc(type(self).__doc__ or "")]
         lines += ["", "Knobs: " + (", ".join(f"{k}={v!r}" for k, v in self.knobs.items()) or "(none)")]
         lines += ["", "True effects:"] + [f"  {k} = {v!r}" for k, v in self.true_effects().items()]
-        lines += ["", "Expected:"] + [f"  {name:10s} {'succeeds' if ok else 'fails   '}  {why}"
-                                        for name, (ok, why) in self.expected.items()]
+        lines += ["", "Expected (identification):"] + [f"  {name:10s} {'succeeds' if ok else 'fails   '}  {why}"
+                                                         for name, (ok, why) in self.expected.items()]
+        if self.specification:
+            lines += ["", "Specification:"] + [f"  {name}: {'holds' if ok else 'fails'}  {why}"
+                                               for name, (ok, why) in self.specification.items()]
         return "\n".join(lines)
 
     def __repr__(self):
