@@ -30,7 +30,7 @@ __version__ = "0.1.0"
 
 _LAZY = {
     **{name: "causalab.scm" for name in (
-        "SCM", "Estimate", "Intervention", "Soft", "shift", "scale", "noise_column",
+        "SCM", "Estimate", "Intervention", "Soft", "LinearPolicy", "policy", "shift", "scale", "noise_column",
         "Mechanism", "Root", "Linear", "Additive", "LocationScale", "PostNonlinear", "Custom",
         "Discrete", "Table", "Threshold", "Logistic",
         "Noise", "Normal", "Uniform", "Laplace", "Exponential", "Distribution",

@@ -198,3 +198,19 @@ def test_estimate_arithmetic_keeps_the_tag_and_the_standard_error():
     ks = cl.make("KidneyStones-v0").scm
     diff = ks.prob({"R": 1}, do={"T": 1}) - ks.prob({"R": 1}, do={"T": 0})
     assert diff.exact and float(diff) == pytest.approx(float(ks.ate("T", "R")), abs=1e-15)
+
+
+def test_a_linear_policy_keeps_the_linear_gaussian_closed_form():
+    # Z ~ N(0,1), T = Z + e_T, Y = 2 T + Z + e_Y; the policy T := 0.5 Z + 1 gives
+    # E[Y] = 2 * 1 = 2, Var(Y) = (2 * 0.5 + 1)^2 Var Z + Var e_Y = 4 + 1 = 5
+    scm = cl.SCM().add("Z", cl.Normal(0, 1)).add("T", cl.Linear({"Z": 1.0}))
+    scm.add("Y", cl.Linear({"T": 2.0, "Z": 1.0}))
+    under = scm.do({"T": cl.policy({"Z": 0.5}, intercept=1.0)})
+    mean, var = under.expectation("Y"), under.variance("Y")
+    assert mean.exact and float(mean) == pytest.approx(2.0, abs=1e-12)
+    assert var.exact and float(var) == pytest.approx(5.0, abs=1e-12)
+    y = under.sample(40_000, seed=0)["Y"]
+    assert abs(y.mean() - 2.0) <= 4 * np.sqrt(5.0 / 40_000)  # the simulation applies the same policy
+    assert str(under.interventions[0]) == "do(T=1 + 0.5*Z)"
+    with pytest.raises(cl.InvalidInterventionError, match="'Y'"):
+        scm.do({"T": cl.policy({"Y": 1.0})})

@@ -3,7 +3,7 @@ counterfactuals and exact queries."""
 
 from .core import SCM, noise_column
 from .estimate import Estimate
-from .intervention import Intervention, Soft, scale, shift
+from .intervention import Intervention, LinearPolicy, Soft, policy, scale, shift
 from .mechanisms import (
     Additive,
     Custom,
@@ -20,7 +20,7 @@ from .mechanisms import (
 from .noise import Distribution, Exponential, Laplace, Noise, Normal, Uniform
 
 __all__ = [
-    "SCM", "noise_column", "Estimate", "Intervention", "Soft", "shift", "scale",
+    "SCM", "noise_column", "Estimate", "Intervention", "Soft", "LinearPolicy", "policy", "shift", "scale",
     "Mechanism", "Root", "Linear", "Additive", "LocationScale", "PostNonlinear", "Custom",
     "Discrete", "Table", "Threshold", "Logistic",
     "Noise", "Normal", "Uniform", "Laplace", "Exponential", "Distribution",

@@ -34,7 +34,7 @@ from ..exceptions import (
     unknown_variable,
 )
 from .graph import GraphQueries
-from .intervention import Intervened, Intervention, Soft, check_discrete_spec
+from .intervention import Intervened, Intervention, LinearPolicy, Soft, check_discrete_spec
 from .mechanisms import Discrete, Mechanism, Root
 from .noise import DTYPE, Noise
 from .queries import ExactQueries
@@ -228,6 +228,10 @@ class SCM(GraphQueries, ExactQueries):
             mech = self._mechanisms[name]
             if mech.discrete:
                 check_discrete_spec(name, mech, spec)
+            if isinstance(spec, LinearPolicy) and set(spec.coefs) - set(mech.parents):
+                raise InvalidInterventionError(
+                    f"the policy for {name!r} reads {sorted(set(spec.coefs) - set(mech.parents))}, which are not "
+                    f"parents of {name!r} (parents: {list(mech.parents)})")
         new = copy.copy(self)
         new._mechanisms = dict(self._mechanisms)
         cut = set(self._cut_edges)

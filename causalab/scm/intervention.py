@@ -50,6 +50,35 @@ class Scale(Soft):
         super().__init__(lambda v, pa: v * self.factor, "{}" + f"*{self.factor:g}")
 
 
+class LinearPolicy(Soft):
+    """``value = intercept + sum_p coefs[p] * parent_p``: a policy that sets the variable from
+    its parents (the natural value is ignored). Its linear form is known, so exact
+    linear-Gaussian queries keep their closed form under it."""
+
+    def __init__(self, coefs: Mapping[str, float], intercept: float = 0.0):
+        if not isinstance(coefs, Mapping):
+            raise InvalidInterventionError(f"policy coefs must be a dict of parent -> coefficient, got {coefs!r}")
+        self.coefs = {str(k): _finite(v, f"policy coefficient of {k!r}") for k, v in coefs.items()}
+        self.intercept = _finite(intercept, "policy intercept")
+        terms = [f"{self.intercept:g}"] + [f"{c:g}*{p}" for p, c in self.coefs.items()]
+
+        def fn(value, parents):
+            out = torch.full_like(value, self.intercept)
+            for p, c in self.coefs.items():
+                if p not in parents:
+                    raise InvalidInterventionError(
+                        f"the policy reads {p!r}, which is not a parent of the variable (parents: {sorted(parents)})")
+                out = out + c * parents[p]
+            return out
+
+        super().__init__(fn, " + ".join(terms))
+
+
+def policy(coefs: Mapping[str, float], intercept: float = 0.0) -> LinearPolicy:
+    """Soft intervention setting the variable to ``intercept + coefs . parents``."""
+    return LinearPolicy(coefs, intercept)
+
+
 def shift(delta: float) -> Shift:
     """Soft intervention adding ``delta`` to the variable's natural value."""
     return Shift(delta)

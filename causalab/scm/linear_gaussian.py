@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..exceptions import ZeroProbabilityError
-from .intervention import Intervened, Scale, Shift
+from .intervention import Intervened, LinearPolicy, Scale, Shift
 from .mechanisms import Linear, Root
 from .noise import Normal
 
@@ -28,6 +28,8 @@ def _row(mech):
             return {}, spec.loc, spec.variance
         if isinstance(spec, (int, float)):
             return {}, float(spec), 0.0
+        if isinstance(spec, LinearPolicy):
+            return dict(spec.coefs), spec.intercept, 0.0
         base = _row(mech.original)
         if base is None:
             return None
