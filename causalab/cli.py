@@ -50,7 +50,7 @@ def _show(args) -> int:
         import matplotlib.pyplot as plt
 
         if env.scm is not None:
-            ax = env.scm.draw(roles=env.roles, title=env.id)
+            ax = env.draw()
         else:
             ax = _draw_graph(env, plt)
         ax.figure.savefig(args.image, dpi=100, bbox_inches="tight")

@@ -38,6 +38,7 @@ class FrontDoor(Environment):
     story = "Smoking, tar and cancer with a hidden genotype: back-door is impossible, the front door works."
     treatment, outcome, covariates = "X", "Y", ()
     mediators = ("Z",)
+    labels = {"U": "genotype", "X": "smoker", "Z": "tar", "Y": "cancer"}
     references = ("Pearl, Glymour, Jewell (2016), Primer, 3.4",)
     expected = {
         "frontdoor": (True, "Z intercepts X -> Y, X blocks Z <- X <- U -> Y, and nothing confounds X and Z"),

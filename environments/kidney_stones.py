@@ -42,6 +42,7 @@ class KidneyStones(Environment):
 
     story = "Simpson's paradox in the kidney-stone trial: A looks worse overall yet is better for every stone size."
     treatment, outcome, covariates = "T", "R", ("S",)
+    labels = {"S": "large stone", "T": "treatment A", "R": "recovered"}
     references = ("Charig et al. (1986), BMJ 292:879", "Pearl, Glymour, Jewell (2016), Primer, 1.2")
     expected = {
         "backdoor": (True, "stone size S is observed and blocks the only back-door path T <- S -> R"),

@@ -78,3 +78,19 @@ def test_draw_has_a_legend_of_roles_and_hidden_and_front_door_marks_its_mediator
     assert labels == ["treatment", "outcome", "mediator", "hidden"]
     intervened = env.scm.do({"X": 1}).draw(roles=env.roles)
     assert "intervened" in [t.get_text() for t in intervened.get_legend().get_texts()]
+
+
+def test_draw_labels_and_layouts():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    env = cl.make("KidneyStones-v0")
+    ax = env.draw()
+    texts = {t.get_text() for t in ax.texts}
+    assert {"large stone", "treatment A", "recovered"} <= texts
+    spring = env.draw(layout="spring")
+    assert spring.get_title() == "KidneyStones-v0"
+    with pytest.raises(cl.InvalidValueError, match="layout"):
+        env.draw(layout="tree")
+    with pytest.raises(cl.UnknownVariableError, match="'Q'"):
+        env.scm.draw(labels={"Q": "nothing"})

@@ -49,6 +49,8 @@ class Environment:
     covariates: tuple[str, ...] = ()
     #: observed variables on the causal path from treatment to outcome (drawn as mediators)
     mediators: tuple[str, ...] = ()
+    #: readable names for the picture, e.g. {"S": "stone size"}
+    labels: Mapping[str, str] = {}
     references: tuple[str, ...] = ()
     expected: Mapping[str, tuple[bool, str]] = {}
     specification: Mapping[str, tuple[bool, str]] = {}
@@ -97,6 +99,11 @@ class Environment:
         out[self.treatment] = "treatment"
         out[self.outcome] = "outcome"
         return out
+
+    def draw(self, ax=None, layout: str = "layers"):
+        """The DAG with roles coloured, hidden variables dashed and readable labels."""
+        return self.scm.draw(ax=ax, roles=self.roles, title=self.id or type(self).__name__, labels=self.labels,
+                             layout=layout)
 
     @property
     def task(self):

@@ -111,7 +111,7 @@ def dag_figure(env):
     """The environment's DAG with roles coloured and hidden variables marked."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(4.5, 3.2))
-    env.scm.draw(ax=ax, roles=env.roles, title=env.id or type(env).__name__)
+    env.draw(ax=ax)
     fig.tight_layout()
     return fig
 

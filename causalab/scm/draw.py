@@ -31,7 +31,11 @@ def _legend(ax, roles_shown: set, hidden: bool) -> None:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False)
 
 
-def draw_scm(scm, ax=None, roles: dict | None = None, title: str | None = None):
+LAYOUTS = ("layers", "spring", "circular")
+
+
+def draw_scm(scm, ax=None, roles: dict | None = None, title: str | None = None, labels: dict | None = None,
+             layout: str = "layers"):
     """Draw ``scm`` on ``ax`` (a new figure if None) and return the Axes.
 
     Parameters
@@ -39,18 +43,32 @@ def draw_scm(scm, ax=None, roles: dict | None = None, title: str | None = None):
     roles : dict, optional
         Variable name to role (``treatment``, ``outcome``, ``covariate``, ``mediator``,
         ``instrument``); intervened variables are coloured as ``intervened``.
+    labels : dict, optional
+        Variable name to a readable label (``{"S": "stone size"}``), written under the name.
+    layout : {"layers", "spring", "circular"}
+        ``"layers"``: causes above effects, one row per topological generation.
     """
     import matplotlib.pyplot as plt
 
-    roles = dict(roles or {})
+    from ..exceptions import InvalidValueError
+
+    roles, labels = dict(roles or {}), dict(labels or {})
     scm._check_names(roles)
+    scm._check_names(labels)
+    if layout not in LAYOUTS:
+        raise InvalidValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
     full = scm.graph.copy()
     full.add_edges_from(scm._cut_edges)
     for layer, nodes in enumerate(nx.topological_generations(full)):
         for v in nodes:
             full.nodes[v]["layer"] = layer
-    pos = nx.multipartite_layout(full, subset_key="layer", align="horizontal")
-    pos = {v: (x, -y) for v, (x, y) in pos.items()}  # causes on top
+    if layout == "layers":
+        pos = nx.multipartite_layout(full, subset_key="layer", align="horizontal")
+        pos = {v: (x, -y) for v, (x, y) in pos.items()}  # causes on top
+    elif layout == "spring":
+        pos = nx.spring_layout(full, seed=0)  # seeded: the same picture every time
+    else:
+        pos = nx.circular_layout(full)
     if ax is None:
         width = max(3.0, 1.3 * max(len(g) for g in nx.topological_generations(full)))
         _, ax = plt.subplots(figsize=(width, 1.0 + 1.1 * (1 + max(nx.get_node_attributes(full, "layer").values()))))
@@ -59,6 +77,10 @@ def draw_scm(scm, ax=None, roles: dict | None = None, title: str | None = None):
     nodes = nx.draw_networkx_nodes(full, pos, ax=ax, node_color=colours, node_size=900, edgecolors="black")
     nodes.set_linestyle(["--" if v in scm._hidden else "-" for v in full])
     nx.draw_networkx_labels(full, pos, ax=ax, font_size=9)
+    for v, text in labels.items():
+        x, y = pos[v]
+        ax.annotate(text, (x, y), xytext=(0, -22), textcoords="offset points", ha="center", va="top", fontsize=7,
+                    color="#333333")
     layer = nx.get_node_attributes(full, "layer")
     for cut in (False, True):
         for long in (False, True):

@@ -100,11 +100,12 @@ class GraphQueries:
         found = get_instruments(self.graph, [treatment], [outcome])
         return sorted(z for z in found if z in set(self.observed) and self.is_instrument(z, treatment, outcome))
 
-    def draw(self, ax=None, roles: dict | None = None, title: str | None = None):
+    def draw(self, ax=None, roles: dict | None = None, title: str | None = None, labels: dict | None = None,
+             layout: str = "layers"):
         """Draw the DAG with matplotlib (see :func:`causalab.scm.draw.draw_scm`)."""
         from .draw import draw_scm
 
-        return draw_scm(self, ax=ax, roles=roles, title=title)
+        return draw_scm(self, ax=ax, roles=roles, title=title, labels=labels, layout=layout)
 
     def to_pyro(self):
         """A Pyro model with one sample site per variable (see :func:`causalab.scm.pyro.to_pyro`)."""
