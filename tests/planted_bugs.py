@@ -1,5 +1,6 @@
-"""Planted bugs: each mutant below is a plausible one-line mistake in the code of the
-learners, evaluation, runner and report; the suite must fail on every one of them.
+"""Planted bugs: each mutant below is a plausible one-line mistake in the engine (exact
+inference, mechanisms, linear-Gaussian algebra, queries, sampling, counterfactuals, graph
+checks), the learners, evaluation, runner and report; the suite must fail on every one.
 
 Run: ``make mutation`` (or ``python tests/planted_bugs.py``). Each mutant is applied to a
 fresh copy of the git tree in a temporary folder, the relevant tests run there, and the
@@ -50,10 +51,26 @@ MUTANTS = [
  ("causalab/runner/sweep.py", "    return to_frame([row for key in keys for row in results[key]])", "    return to_frame([row for rows in results.values() for row in rows])") if False else ("causalab/runner/sweep.py", "    table = to_frame([row for key in keys for row in results[key]])", "    table = to_frame([row for rows in results.values() for row in rows])"),
  ("causalab/runner/store.py", "        with self._conn:  # one transaction: the cell is stored whole or not at all", "        if True:"),
  ("causalab/reporting/report.py", "    return html.escape(str(text), quote=True)", "    return str(text)"),
- ("causalab/reporting/report.py", "    order = out[\"ate_error\"].abs().fillna(np.inf)", "    order = out[\"ate_error\"].fillna(np.inf)")
+ ("causalab/reporting/report.py", "    order = out[\"ate_error\"].abs().fillna(np.inf)", "    order = out[\"ate_error\"].fillna(np.inf)"),
+ ("causalab/scm/mechanisms.py", "        return 1.0 - self.latent.cdf(-lin)", "        return self.latent.cdf(-lin)"),
+ ("causalab/scm/mechanisms.py", "            arr = np.stack([1.0 - arr, arr], axis=-1)", "            arr = np.stack([arr, 1.0 - arr], axis=-1)"),
+ ("causalab/scm/linear_gaussian.py", "    return mean + K @ resid, cov - K @ cov[g, :]", "    return mean + K @ resid, cov"),
+ ("causalab/scm/linear_gaussian.py", "            return {}, spec.loc, spec.variance", "            return {}, spec.loc, spec.scale"),
+ ("causalab/scm/linear_gaussian.py", "    cov = (A * v) @ A.T", "    cov = (A * v) @ A"),
+ ("causalab/scm/queries.py", "        return _difference(y[\"indirect\"], y[\"control\"])", "        return _difference(y[\"treated\"], y[\"direct\"])"),
+ ("causalab/scm/queries.py", "        y0 = self.counterfactual(world, {treatment: control}, seed=seed)[outcome]", "        y0 = self.do({treatment: control}).sample(len(world), seed=seed)[outcome].set_axis(world.index)"),
+ ("causalab/scm/queries.py", "            return Estimate(float(hi) - float(lo))", "            return Estimate(float(lo) - float(hi))"),
+ ("causalab/scm/intervention.py", "            out[:] = dist.log_prob(levels.to(dist.mean.dtype)).exp().double().numpy()", "            out[:] = np.full(self.n_levels, 1.0 / self.n_levels)"),
+ ("causalab/scm/core.py", "                mech = mech.rows(start, stop)", "                pass"),
+ ("causalab/scm/core.py", "            _check_round_trip(name, mech, parents, u, factual[name], data.index, \"its noise column\")", "            pass"),
+ ("causalab/scm/exact.py", "        later = set(out).union(*(s for _, s in factors[i + 1:]))", "        later = set(out)"),
+ ("causalab/scm/mechanisms.py", "        return cum.gather(-1, idx).squeeze(-1), cum.gather(-1, idx + 1).squeeze(-1)", "        return cum.gather(-1, idx).squeeze(-1), cum.gather(-1, idx).squeeze(-1) + 0.5"),
+ ("causalab/scm/graph.py", "        return nx.is_d_separator(self.graph, x, y, z)", "        return nx.is_d_separator(self.graph, x, y, set())")
 ]
-TESTS = ["tests/test_learners.py", "tests/test_common_learners.py", "tests/test_evaluation.py",
-         "tests/test_runner.py", "tests/test_report.py", "tests/test_cli.py"]
+TESTS = ["tests/test_oracles.py", "tests/test_truth.py", "tests/test_counterfactuals.py", "tests/test_scm_errors.py",
+         "tests/test_environments.py", "tests/test_sampling.py", "tests/test_graph.py", "tests/test_learners.py",
+         "tests/test_common_learners.py", "tests/test_evaluation.py", "tests/test_runner.py", "tests/test_report.py",
+         "tests/test_cli.py"]
 
 
 def main():
