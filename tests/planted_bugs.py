@@ -48,7 +48,7 @@ MUTANTS = [
  ("causalab/evaluation/verdict.py", "            verdict = \"as expected\" if expected == \"fails\" else \"MISMATCH\"", "            verdict = \"as expected\""),
  ("causalab/evaluation/metrics.py", "return float(np.mean((p > 0.5).astype(np.float64) == t))", "return float(np.mean((p >= 0.5).astype(np.float64) == t))"),
  ("causalab/runner/sweep.py", "    parts = [env.id or type(env).__name__, env.knobs, learner_cls, learner_label(learner), learner.get_params(),", "    parts = [env.id or type(env).__name__, learner_cls, learner_label(learner), learner.get_params(),"),
- ("causalab/runner/sweep.py", "    return to_frame([row for key in keys for row in results[key]])", "    return to_frame([row for rows in results.values() for row in rows])") if False else ("causalab/runner/sweep.py", "    table = to_frame([row for key in keys for row in results[key]])", "    table = to_frame([row for rows in results.values() for row in rows])"),
+ ("causalab/runner/sweep.py", "    table = to_frame([row for key in keys for row in results[key]])", "    table = to_frame([row for rows in results.values() for row in rows])"),
  ("causalab/runner/store.py", "        with self._conn:  # one transaction: the cell is stored whole or not at all", "        if True:"),
  ("causalab/reporting/report.py", "    return html.escape(str(text), quote=True)", "    return str(text)"),
  ("causalab/reporting/report.py", "    order = out[\"ate_error\"].abs().fillna(np.inf)", "    order = out[\"ate_error\"].fillna(np.inf)"),
