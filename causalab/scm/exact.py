@@ -55,14 +55,24 @@ def _einsum(factors: Sequence[Factor], out: tuple) -> np.ndarray:
     if len(factors) <= MAX_OPERANDS and n_symbols <= len(_LETTERS):
         # no path optimisation: each call multiplies the few factors of one clique
         return np.einsum(_spec(tuple(s for _, s in factors), tuple(out)), *[a for a, _ in factors])
-    # many factors (e.g. 63 observed children of one variable): contract in bounded steps,
-    # summing out each variable as soon as no later factor mentions it
-    factors = list(factors)
-    acc = factors[0]
-    for i in range(1, len(factors)):
-        later = set(out).union(*(s for _, s in factors[i + 1:]))
-        scope = tuple(dict.fromkeys(v for v in acc[1] + factors[i][1] if v in later))
-        acc = (_einsum([acc, factors[i]], scope), scope)
+    # many factors (e.g. 63 observed children of one variable): contract two at a time, always
+    # taking the factor that keeps the running product smallest, and summing out each variable
+    # as soon as no remaining factor mentions it
+    remaining = list(factors)
+    acc = remaining.pop(0)
+    while remaining:
+        choice = None
+        for i, (_, scope_i) in enumerate(remaining):
+            later = set(out).union(*(s for j, (_, s) in enumerate(remaining) if j != i))
+            scope = tuple(dict.fromkeys(v for v in acc[1] + scope_i if v in later))
+            if choice is None or len(scope) < len(choice[1]):
+                choice = (i, scope)
+        i, scope = choice
+        factor = remaining.pop(i)
+        dims = {v: k for arr, sc in (acc, factor) for v, k in zip(sc, arr.shape)}
+        # the product spans the union of both scopes; over the budget, refuse rather than recurse
+        check_budget(math.prod(dims.values()), "an intermediate product")
+        acc = (_einsum([acc, factor], scope), scope)
     return _einsum([acc], out)
 
 
