@@ -266,3 +266,14 @@ def test_counterfactual_prob_with_sixty_deterministic_children():
     assert float(s.counterfactual_prob({"F0": 1}, do={"X": 1}, given={"X": 0})) == 1.0
     given = {f"F{i}": 1 for i in range(60)}  # so X = 1; under do(X=0) every F is 0
     assert float(s.counterfactual_prob({"F59": 0}, do={"X": 0}, given=given)) == 1.0
+
+
+def test_einsum_with_many_single_state_variables():
+    from causalab.scm import exact
+
+    # 60 one-state variables (the noise cells of deterministic mechanisms) take no einsum letter
+    names = tuple(f"u{i}" for i in range(60))
+    factors = [(np.full(1, 0.5), (v,)) for v in names] + [(np.ones((1,) * 60 + (2,)), names + ("x",))]
+    out = exact._einsum(factors, ("x", "u0"))
+    np.testing.assert_allclose(out, np.full((2, 1), 0.5**60))
+    assert exact._einsum(factors[::-1], ()).shape == ()

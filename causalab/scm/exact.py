@@ -51,6 +51,15 @@ def _spec(scopes: tuple, out: tuple) -> str:
 def _einsum(factors: Sequence[Factor], out: tuple) -> np.ndarray:
     if not factors:
         return np.ones(())
+    single = {v for arr, scope in factors for v, k in zip(scope, arr.shape) if k == 1}
+    if single:
+        # a variable with one state (e.g. the noise cell of a deterministic mechanism) only
+        # scales its factors: drop its axes so it takes no einsum letter, and restore it after
+        squeezed = [(arr.reshape(tuple(k for v, k in zip(scope, arr.shape) if v not in single)),
+                     tuple(v for v in scope if v not in single)) for arr, scope in factors]
+        result = _einsum(squeezed, tuple(v for v in out if v not in single))
+        return result.reshape(tuple(1 if v in single else d for v, d in
+                                    zip(out, _out_shape(factors, out))))
     n_symbols = len({v for _, s in factors for v in s} | set(out))
     if len(factors) <= MAX_OPERANDS and n_symbols <= len(_LETTERS):
         # no path optimisation: each call multiplies the few factors of one clique
@@ -74,6 +83,11 @@ def _einsum(factors: Sequence[Factor], out: tuple) -> np.ndarray:
         check_budget(math.prod(dims.values()), "an intermediate product")
         acc = (_einsum([acc, factor], scope), scope)
     return _einsum([acc], out)
+
+
+def _out_shape(factors, out) -> tuple:
+    card = {v: k for arr, scope in factors for v, k in zip(scope, arr.shape)}
+    return tuple(card[v] for v in out)
 
 
 def reduce_evidence(factors: Sequence[Factor], evidence: Mapping) -> list[Factor]:
