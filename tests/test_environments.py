@@ -311,3 +311,20 @@ def test_identification_and_specification_are_kept_apart():
     assert "Expected (identification):" in text and "Specification:" in text and "exponential" in text
     for env_id in cl.list_environments()["id"]:
         assert set(cl.make(env_id).expected) <= set(cl.learners.FAMILIES), env_id
+
+
+def test_confounding_nonlinear_variant_follows_its_documented_equation():
+    # Y = b T + s (Z + sin 2Z) + e, T = s Z + e_T: the slope of Y on T is
+    # b + s Cov(T, g(Z)) / Var T = b + s^2 (1 + E[Z sin 2Z]) / (s^2 + 1), and E[Z sin aZ] = a exp(-a^2 / 2)
+    s, b, n = 1.5, 0.7, 200_000
+    env = cl.make("Confounding-v0", nonlinear=True, strength=s, effect=b)
+    slope_truth = b + s**2 * (1 + 2 * np.exp(-2)) / (s**2 + 1)
+    data = env.sample(n, seed=3)
+    t, y = data["T"].to_numpy(), data["Y"].to_numpy()
+    slope, intercept = np.polyfit(t, y, 1)
+    se = np.std(y - slope * t - intercept) / (np.sqrt(n) * np.std(t))
+    assert abs(slope - slope_truth) <= 4 * se
+    # and the effect is b for every unit: the same units under do(T=1) and do(T=0)
+    y1 = env.do({"T": 1.0}).sample(1000, seed=4)["Y"].to_numpy()
+    y0 = env.do({"T": 0.0}).sample(1000, seed=4)["Y"].to_numpy()
+    np.testing.assert_allclose(y1 - y0, b, atol=1e-9)
