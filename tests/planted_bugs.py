@@ -14,7 +14,7 @@ import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 MUTANTS = [
- ("causalab/learners/correlational.py", "return self._predict_x(self._x(data, do))\n\n    def _predict_counterfactual", "return self._predict_x(self._x(data))\n\n    def _predict_counterfactual"),
+ ("causalab/learners/correlational.py", "        return self._predict_x(self._x(data, do))", "        return self._predict_x(self._x(data))"),
  ("causalab/learners/correlational.py", "self.intercept_ = float(y_mean - self.x_mean_ @ self.coef_)", "self.intercept_ = float(y_mean + self.x_mean_ @ self.coef_)"),
  ("causalab/learners/correlational.py", "features = [c for c in task.observed if c != task.outcome]", "features = [c for c in task.covariates]"),
  ("causalab/learners/dowhy_estimators.py", "1.0: float(np.sum(t * y / ps) / np.sum(t / ps))}", "1.0: float(np.sum(t * y / ps) / np.sum(t))}"),
@@ -63,7 +63,8 @@ MUTANTS = [
  ("causalab/scm/intervention.py", "            out[:] = dist.log_prob(levels.to(dist.mean.dtype)).exp().double().numpy()", "            out[:] = np.full(self.n_levels, 1.0 / self.n_levels)"),
  ("causalab/scm/core.py", "                mech = mech.rows(start, stop)", "                pass"),
  ("causalab/scm/core.py", "            _check_round_trip(name, mech, parents, u, factual[name], data.index, \"its noise column\")", "            pass"),
- ("causalab/scm/exact.py", "        later = set(out).union(*(s for _, s in factors[i + 1:]))", "        later = set(out)"),
+ ("causalab/scm/exact.py", "            later = set(out).union(*(s for j, (_, s) in enumerate(remaining) if j != i))", "            later = set(out)"),
+ ("causalab/scm/exact.py", "    single = {v for arr, scope in factors for v, k in zip(scope, arr.shape) if k == 1}", "    single = set()"),
  ("causalab/scm/mechanisms.py", "        return cum.gather(-1, idx).squeeze(-1), cum.gather(-1, idx + 1).squeeze(-1)", "        return cum.gather(-1, idx).squeeze(-1), cum.gather(-1, idx).squeeze(-1) + 0.5"),
  ("causalab/scm/graph.py", "        return nx.is_d_separator(self.graph, x, y, z)", "        return nx.is_d_separator(self.graph, x, y, set())")
 ]

@@ -138,10 +138,11 @@ def evaluate_cell(env, learner, seed: int, n_train: int, n_test: int = 1000, err
                      "true_value": float(true_value), "se": float(se), "status": status, "message": message,
                      "predict_seconds": float(predict_seconds)})
 
+    task = env.task
     train = env.sample(n_train, seed=train_seed)
     start = time.perf_counter()
     try:
-        learner.fit(train, env.task)
+        learner.fit(train, task)
     except (NotIdentifiedError, UnsupportedQueryError) as exc:
         base.update(_judge(env, learner))
         status = "not_identified" if isinstance(exc, NotIdentifiedError) else "unsupported"
@@ -173,7 +174,7 @@ def evaluate_cell(env, learner, seed: int, n_train: int, n_test: int = 1000, err
         return out, time.perf_counter() - start
 
     outcome, treatment = env.outcome, env.treatment
-    discrete = env.task.type(outcome).discrete
+    discrete = task.type(outcome).discrete
     test_world = _world_or_sample(env, n_test, test_seed)
     test = test_world[env.observed]
     y = test[outcome].to_numpy(dtype=np.float64)
@@ -241,7 +242,7 @@ def evaluate_cell(env, learner, seed: int, n_train: int, n_test: int = 1000, err
             add(2, "ate", "ate", effect.value, true_ate, getattr(truth["ate"], "se", np.nan), predict_seconds=secs)
             if effect.interval is not None:
                 add(2, "ate", "ate_covered", metrics.covered(effect.interval, true_ate), true_ate)
-    if learner.tags.predict_do is not None and "ett" in truth and env.task.kind(treatment) == "binary":
+    if learner.tags.predict_do is not None and "ett" in truth and task.kind(treatment) == "binary":
         treated = test[test[treatment] == hi]
         if len(treated):
             got = attempt(2, "ett", ["ett"], lambda: (learner.predict_do(treated, {treatment: hi})

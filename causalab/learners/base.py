@@ -104,8 +104,8 @@ class Learner(BaseEstimator):
     ``_predict(data)``, ``_predict_do(data, do)``, ``_predict_counterfactual(data, do)``
         return a 1-D array; ``do`` is a dict ``{variable: float or per-unit array}``.
     ``_fit_columns()``, ``_query_columns(rung)``
-        the columns fit and each query need (default: every observed column; the outcome
-        only where the factual row is needed).
+        the columns fit needs (default: every observed column; stored as ``columns_``) and
+        each query needs (those but the outcome, kept where the factual row is needed).
     ``_intervenable()``
         the variables ``do`` may set (default: the treatment).
     """
@@ -135,6 +135,7 @@ class Learner(BaseEstimator):
             for name in set(vars(self)) - before:  # a failed fit leaves the learner unfitted
                 delattr(self, name)
             raise
+        self.columns_ = columns
         self.n_features_in_ = len(columns)
         return self
 
@@ -142,7 +143,7 @@ class Learner(BaseEstimator):
         return list(self.task_.observed)
 
     def _query_columns(self, rung: str) -> list[str]:
-        cols = [c for c in self._fit_columns() if c != self.task_.outcome]
+        cols = [c for c in self.columns_ if c != self.task_.outcome]
         if rung == "predict_counterfactual":
             cols.append(self.task_.outcome)
         return cols

@@ -79,8 +79,8 @@ class Correlational(Learner):
     def _predict_do(self, data, do):
         return self._predict_x(self._x(data, do))
 
-    def _predict_counterfactual(self, data, do):
-        return self._predict_x(self._x(data, do))
+    # the plug-in: the factual features with the intervened values replaced, outcome unused
+    _predict_counterfactual = _predict_do
 
 
 class LinearRegression(Correlational):

@@ -42,9 +42,7 @@ class Estimate(float):
                 self.method if self.method == other.method else "combined")
             n = self.n_samples if self.n_samples == other.n_samples else None
             return Estimate(value, se, method, n)
-        if isinstance(other, (int, float)) and not isinstance(other, bool):
-            return Estimate(value, self.se, self.method, self.n_samples)
-        return NotImplemented
+        return Estimate(value, self.se, self.method, self.n_samples)
 
     def __add__(self, other):
         return self._combine(other, float(self) + float(other)) if _number(other) else NotImplemented

@@ -83,21 +83,17 @@ def _trial(mediated=False):
     return env, data
 
 
-def _fit(learner, env, data):
-    try:
-        return clone(learner).fit(data, env.task)
-    except NotIdentifiedError:
-        env, data = _trial(mediated=True)  # the front door needs a mediator
-        return clone(learner).fit(data, env.task), env, data
-
-
-def _fitted(learner):
-    """Fit a clone on the plain trial, or on the mediated one if it refuses the plain one."""
-    env, data = _trial()
-    out = _fit(learner, env, data)
-    if isinstance(out, tuple):
-        return out
-    return out, env, data
+def _fitted(learner, fresh=None):
+    """Fit ``fresh`` (default: a clone of ``learner``) on the plain trial, or on the mediated
+    one if it refuses the plain one (the front door needs a mediator); returns
+    ``(fitted, env, data)``."""
+    for mediated in (False, True):
+        env, data = _trial(mediated)
+        try:
+            return (fresh if fresh is not None else clone(learner)).fit(data, env.task), env, data
+        except NotIdentifiedError:
+            if mediated:
+                raise
 
 
 def _query(fitted, rung, data, do):
@@ -142,15 +138,9 @@ def check_not_fitted(learner):
 
 
 def check_fit_returns_self_no_mutation(learner):
-    env, data = _trial()
-    before = data.copy(deep=True)
     fresh = clone(learner)
-    try:
-        out = fresh.fit(data, env.task)
-    except NotIdentifiedError:
-        env, data = _trial(mediated=True)
-        before = data.copy(deep=True)
-        out = fresh.fit(data, env.task)
+    out, env, data = _fitted(learner, fresh)
+    before = _trial(env.knobs["mediated"])[1]  # the same draw again, untouched
     assert out is fresh, "fit must return self"
     for rung in RUNGS:
         try:
@@ -215,8 +205,7 @@ def check_same_seed_same_predictions(learner):
     happen to be aligned in memory, and BLAS on its thread count, which moves the last bit;
     any dependence on unseeded randomness moves far more)."""
     fitted, env, data = _fitted(learner)
-    again = _fit(learner, env, data)
-    again = again[0] if isinstance(again, tuple) else again
+    again, _, _ = _fitted(learner)
     mine = _answers(fitted, data)
     for rung, values in _answers(again, data).items():
         np.testing.assert_array_equal(values, mine[rung], err_msg=f"{rung} differs between two fits")
