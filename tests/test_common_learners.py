@@ -79,3 +79,30 @@ def test_families_are_the_keys_environments_use():
     for env_id in cl.list_environments()["id"]:
         keys |= set(cl.make(env_id).expected)
     assert keys <= set(cl.learners.FAMILIES)  # specification notes live in env.specification
+
+
+class ShrunkEffect(Learner):
+    """Answers the average effect only (no per-unit rung 2), shrunk by half: a biased learner
+    that only the effect check can catch."""
+
+    _tags = LearnerTags("naive", None, None, None)
+
+    def __init__(self):
+        pass
+
+    def _fit_columns(self):
+        return [self.task_.treatment, self.task_.outcome]
+
+    def _fit(self, data):
+        t, y = data[self.task_.treatment], data[self.task_.outcome]
+        self.contrast_ = float(y[t == 1].mean() - y[t == 0].mean())
+
+    def _effect(self, treated, control, data):
+        from causalab.learners import Effect
+
+        return Effect(0.5 * self.contrast_ * (treated - control))
+
+
+def test_check_learner_catches_a_biased_effect_only_learner():
+    with pytest.raises(AssertionError, match="recovers_randomised_ate"):
+        check_learner(ShrunkEffect())

@@ -349,3 +349,13 @@ def test_linear_regression_equals_least_squares_and_ridge_closed_form():
     b = np.linalg.solve(z.T @ z + 50.0 * np.eye(3), z.T @ (y - y.mean()))
     ridge = LinearRegression(alpha=50.0).fit(data, env.task)
     np.testing.assert_allclose(ridge.predict(data), y.mean() + z @ b, rtol=1e-9, atol=1e-9)
+
+
+def test_gcm_predict_do_is_each_units_own_expectation():
+    # Confounding: E[Y | do(T=1), Z] = 1 + Z for each unit; averaging 20 simulations leaves
+    # noise of sd 1 / sqrt(20) = 0.22 around it (plus a small fit error)
+    env = cl.make("Confounding-v0")
+    gcm = GCM(n_draws=20).fit(env.sample(5000, seed=17), env.task)
+    units = env.sample(300, seed=18)
+    pred = gcm.predict_do(units, {"T": 1.0})
+    assert np.sqrt(np.mean((pred - (1.0 + units["Z"])) ** 2)) < 0.3
