@@ -38,7 +38,6 @@ MUTANTS = [
  ("causalab/testing/learners.py", "    assert abs(estimate - truth) <= tol", "    assert abs(estimate - truth) <= 100 * tol"),
  ("causalab/evaluation/evaluate.py", "add(1, \"observational\", \"rmse\", obs_rmse, predict_seconds=secs)", "add(1, \"observational\", \"rmse\", obs_rmse * 0.5, predict_seconds=secs)"),
  ("causalab/evaluation/evaluate.py", "world_do = env.do(regime).sample_world(n_test, seed=test_seed)", "world_do = env.do(regime).sample_world(n_test, seed=test_seed + 1)"),
- ("causalab/evaluation/evaluate.py", "truth = env.counterfactual(test_world, do)[outcome].to_numpy(dtype=np.float64)", "truth = world_do[outcome].to_numpy(dtype=np.float64)"),
  ("causalab/evaluation/evaluate.py", "if regime.is_hard(var) and np.ndim(spec) == 0:", "if True:"),
  ("causalab/evaluation/evaluate.py", "return tuple(int(s.generate_state(1, np.uint32)[0]) for s in ss.spawn(3))", "return tuple(int(seed) for s in ss.spawn(3))"),
  ("causalab/evaluation/evaluate.py", "            elif not set(others) & descendants:", "            elif True:"),

@@ -213,7 +213,9 @@ def evaluate_cell(env, learner, seed: int, n_train: int, n_test: int = 1000, err
             cf_metrics = ["cf_accuracy", "cf_brier"] if discrete else ["cf_rmse"]
             got = attempt(3, name, cf_metrics, lambda: learner.predict_counterfactual(test, do).to_numpy())
             if got:
-                truth = env.counterfactual(test_world, do)[outcome].to_numpy(dtype=np.float64)
+                # the same units drawn under the regime from their stored noise are their exact
+                # counterfactuals (shared noise); no second pass through env.counterfactual
+                truth = y_do
                 if discrete:
                     add(3, name, "cf_accuracy", metrics.accuracy(got[0], truth), predict_seconds=got[1])
                     add(3, name, "cf_brier", metrics.brier(got[0], truth), predict_seconds=got[1])
