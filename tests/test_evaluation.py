@@ -204,3 +204,19 @@ def test_units_under_a_regime_are_their_exact_counterfactuals():
             cf = env.counterfactual(world, per_unit)
             np.testing.assert_allclose(cf[env.outcome].to_numpy(dtype=float),
                                        under[env.outcome].to_numpy(dtype=float), atol=1e-9)
+
+
+class RefusalExpectedToSucceed(Environment):
+    """FrontDoor's equations with a wrong claim: that back-door adjustment succeeds here."""
+
+    story = "test"
+    treatment, outcome, covariates = "X", "Y", ()
+    expected = {"backdoor": (True, "a wrong claim, planted")}
+
+    def build(self):
+        return cl.make("FrontDoor-v0").scm
+
+
+def test_a_refusal_where_success_is_expected_is_a_mismatch():
+    v = verdicts(evaluate(RefusalExpectedToSucceed(), [Backdoor()], n_train=300, seeds=[0]))
+    assert v["observed"].item() == "refuses" and v["verdict"].item() == "MISMATCH"
