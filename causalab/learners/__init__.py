@@ -16,6 +16,11 @@ _LAZY = {
     "MLP": "mlp",
     "Backdoor": "dowhy_estimators", "FrontDoor": "dowhy_estimators", "IV": "dowhy_estimators",
     "GCM": "gcm",
+    "NeuralSCM": "neural_scm",
+    "TLearner": "effects", "SLearner": "effects", "TARNet": "effects", "DragonNet": "effects",
+    "CEVAE": "cevae",
+    "Invariant": "invariant",
+    "GraphDiscovery": "discovery",
 }
 
 __all__ = sorted(_LAZY)

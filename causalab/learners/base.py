@@ -34,7 +34,7 @@ from ..exceptions import (
 )
 
 #: estimator families: the keys environments use in ``expected``
-FAMILIES = ("naive", "correlational", "backdoor", "frontdoor", "iv", "invariant", "graph-based", "mediation")
+FAMILIES = ("naive", "correlational", "backdoor", "frontdoor", "iv", "proxy", "invariant", "graph-based", "mediation")
 
 
 @dataclass(frozen=True)

@@ -112,15 +112,22 @@ def check_tags(learner):
     assert any(v is not None for v in tags.rungs.values()) or hasattr(learner, "effect")
 
 
+def _params_of(learner) -> dict:
+    """get_params with nested estimators compared by type and parameters, not identity."""
+    def plain(v):
+        return (type(v).__name__, _params_of(v)) if hasattr(v, "get_params") else v
+    return {k: plain(v) for k, v in learner.get_params(deep=False).items()}
+
+
 def check_clone_and_params(learner):
-    params = learner.get_params()
+    params = _params_of(learner)
     twin = clone(learner)
-    assert twin is not learner and twin.get_params() == params, "clone changed the parameters"
+    assert twin is not learner and _params_of(twin) == params, "clone changed the parameters"
     assert not any(k.endswith("_") for k in vars(twin)), "a clone carries fitted state"
-    twin.set_params(**params)
-    assert twin.get_params() == params
+    twin.set_params(**learner.get_params(deep=False))
+    assert _params_of(twin) == params
     fitted, _, _ = _fitted(learner)
-    assert clone(fitted).get_params() == params
+    assert _params_of(clone(fitted)) == params
     assert not hasattr(clone(fitted), "task_"), "clone of a fitted learner is fitted"
 
 

@@ -1,0 +1,339 @@
+"""Effect learners under ignorability: T- and S-learners, TARNet and DragonNet.
+
+Each models the outcome surface ``mu_t(x) = E[Y | T=t, X=x]`` over the task's declared
+covariates ``X`` and reads causal answers off it, which is right when ``X`` satisfies the
+back-door criterion (no hidden confounding, every covariate pre-treatment) and treated and
+control units overlap. Rung 2 is ``mu_t(x)`` per unit; rung 3 is the factual outcome plus
+the unit's estimated effect, ``y + mu_t'(x) - mu_t(x)`` (exact when the effect is additive
+in the noise, as in every additive-noise model).
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import torch
+from sklearn.base import clone
+
+from ..exceptions import InvalidValueError, UnsupportedQueryError
+from .base import Learner, LearnerTags, as_int_seed, features_matrix
+from .training import check_hidden, check_rate, check_training, split, torch_device, uniform_
+
+EFFECT_TAGS = LearnerTags("backdoor", "regression", "adjustment", "factual-plus-cate")
+
+
+class EffectLearner(Learner):
+    """Shared machinery: the outcome surface ``mu_t(x)`` and the three rungs read off it.
+
+    Subclasses implement ``_fit_surface(data)`` and ``_mu(data, t)`` (each unit's expected
+    outcome under ``T = t``, a float level of the treatment).
+    """
+
+    _tags = EFFECT_TAGS
+    _binary_treatment_only = False
+
+    def _fit_columns(self):
+        task = self.task_
+        return [task.treatment, *task.covariates, task.outcome]
+
+    def _fit(self, data):
+        task = self.task_
+        vt = task.type(task.treatment)
+        if self._binary_treatment_only and vt.kind != "binary":
+            raise UnsupportedQueryError(f"{type(self).__name__} needs a binary treatment; {task.treatment!r} is "
+                                        f"{vt.kind}")
+        self._train_ = data[list(task.covariates)]
+        self._fit_surface(data)
+
+    def _per_value(self, data, values) -> np.ndarray:
+        """``mu_t(x)`` for each unit's own ``t`` (a scalar or per-unit values)."""
+        values = np.broadcast_to(np.asarray(values, dtype=np.float64), (len(data),))
+        out = np.empty(len(data))
+        for t in np.unique(values):
+            rows = values == t
+            out[rows] = self._mu(data, float(t))[rows]
+        return out
+
+    def _predict(self, data):
+        return self._per_value(data, data[self.task_.treatment].to_numpy(dtype=np.float64))
+
+    def _predict_do(self, data, do):
+        return self._per_value(data, do[self.task_.treatment])
+
+    def _predict_counterfactual(self, data, do):
+        task = self.task_
+        y = data[task.outcome].to_numpy(dtype=np.float64)
+        return y + self._predict_do(data, do) - self._predict(data)
+
+    def _x(self, data):
+        return features_matrix(data, self.task_, list(self.task_.covariates))
+
+
+# ---------------------------------------------------------------------- meta-learners
+class TLearner(EffectLearner):
+    """T-learner: one outcome model per treatment level, each fitted on the units that
+    received it (OLS-2 in Shalit et al. 2017 when ``base`` is linear regression).
+
+    Parameters
+    ----------
+    base : Learner
+        A correlational causalab learner (``LinearRegression``, ``GradientBoosting``,
+        ``MLP``); it is cloned per level and fed the task's covariates.
+
+    Needs a binary or categorical treatment, and covariates (without them it is the naive
+    contrast; use ``LinearRegression(features="treatment")``).
+    """
+
+    def __init__(self, base=None):
+        self.base = base
+
+    def _models_for(self, data):
+        from .correlational import Correlational, LinearRegression
+
+        base = LinearRegression() if self.base is None else self.base
+        if not isinstance(base, Correlational):
+            raise InvalidValueError(f"{type(self).__name__}: base must be a correlational causalab learner "
+                                    f"(LinearRegression, GradientBoosting, MLP), got {base!r}")
+        if not self.task_.covariates:
+            raise UnsupportedQueryError(f"{type(self).__name__} needs covariates; the task declares none")
+        return clone(base).set_params(features=list(self.task_.covariates))
+
+    def _fit_surface(self, data):
+        task = self.task_
+        vt = task.type(task.treatment)
+        if not vt.discrete:
+            raise UnsupportedQueryError(f"TLearner needs a discrete treatment; {task.treatment!r} is continuous "
+                                        "(use SLearner)")
+        template = self._models_for(data)
+        t = data[task.treatment].to_numpy()
+        self.models_ = {}
+        for level in vt.levels:
+            rows = t == level
+            if rows.sum() < 2:
+                raise InvalidValueError(f"TLearner: only {int(rows.sum())} unit(s) have {task.treatment}={level}; "
+                                        "each treatment level needs at least 2")
+            self.models_[float(level)] = clone(template).fit(data[rows], task)
+
+    def _mu(self, data, t):
+        return self.models_[t].predict(data).to_numpy()
+
+
+class SLearner(TLearner):
+    """S-learner: one outcome model of the treatment and the covariates together, read at
+    ``T = t`` for every unit (OLS-1 in Shalit et al. 2017 when ``base`` is linear).
+
+    Parameters
+    ----------
+    base : Learner
+        A correlational causalab learner; cloned and fed the treatment and the covariates.
+    """
+
+    def _fit_surface(self, data):
+        task = self.task_
+        self.model_ = self._models_for(data).set_params(features=[task.treatment, *task.covariates]).fit(data, task)
+
+    def _mu(self, data, t):
+        frame = data.assign(**{self.task_.treatment: t})
+        return self.model_.predict(frame).to_numpy()
+
+
+# ---------------------------------------------------------------------- neural
+class _TwoHeads(torch.nn.Module):
+    """A shared representation phi(x) and one outcome head per arm (plus, for DragonNet,
+    a propensity head on phi)."""
+
+    def __init__(self, n_in, representation, head, propensity, gen):
+        super().__init__()
+        self.phi = _stack(n_in, representation, gen, last_activation=True)
+        width = representation[-1]
+        self.heads = torch.nn.ModuleList([_stack(width, (*head, 1), gen) for _ in range(2)])
+        self.g = _stack(width, (1,), gen) if propensity else None
+        self.epsilon = torch.nn.Parameter(torch.zeros(1))  # DragonNet's targeted-regularisation step
+
+    def forward(self, x):
+        z = self.phi(x)
+        q = torch.cat([h(z) for h in self.heads], dim=-1)
+        g = self.g(z).squeeze(-1) if self.g is not None else None
+        return q, g
+
+
+def _stack(n_in, widths, gen, last_activation=False):
+    layers, width = [], n_in
+    for i, w in enumerate(widths):
+        lin = torch.nn.utils.skip_init(torch.nn.Linear, width, w)
+        uniform_(lin.weight, width, gen)
+        uniform_(lin.bias, width, gen)
+        layers.append(lin)
+        if i < len(widths) - 1 or last_activation:
+            layers.append(torch.nn.ELU())
+        width = w
+    return torch.nn.Sequential(*layers)
+
+
+class TARNet(EffectLearner):
+    """TARNet (Shalit, Johansson, Sontag 2017): a shared representation of the covariates
+    and two outcome heads, each trained on the factual outcomes of its arm.
+
+    Loss: mean squared error of the factual head on the standardised outcome (a binary
+    outcome is fitted as a probability by squared error). Adam with early stopping on a
+    validation split and learning-rate cuts on plateaus, as :class:`MLP`. Needs a binary
+    treatment. Assumptions: the covariates satisfy the back-door criterion; overlap.
+
+    Parameters
+    ----------
+    representation, head : tuple of int
+        Widths of the representation layers and of each head's hidden layers (ELU).
+    max_epochs, batch_size, learning_rate, weight_decay, patience, lr_cuts, validation_fraction :
+        Training hyperparameters.
+    seed : int or numpy Generator
+        Seeds the weights, the split and the batch order (no global RNG is touched).
+    device : str
+        torch device.
+    """
+
+    _binary_treatment_only = True
+    _propensity = False
+    def __init__(self, representation=(64, 64), head=(32,), max_epochs: int = 300, batch_size: int = 64,
+                 learning_rate: float = 1e-3, weight_decay: float = 1e-4, patience: int = 20, lr_cuts: int = 1,
+                 validation_fraction: float = 0.3, seed=0, device: str = "cpu"):
+        self.representation = representation
+        self.head = head
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.patience = patience
+        self.lr_cuts = lr_cuts
+        self.validation_fraction = validation_fraction
+        self.seed = seed
+        self.device = device
+
+    def _fit_surface(self, data):
+        check_training(self)
+        representation, head = check_hidden(self.representation), tuple(self.head)
+        if head:
+            check_hidden(head)
+        self._check_extra()
+        device = torch_device(self.device)
+        rng = np.random.default_rng(as_int_seed(self.seed))
+        gen = torch.Generator().manual_seed(int(rng.integers(2**62)))
+        task = self.task_
+        x = self._x(data)
+        self.x_mean_, self.x_scale_ = x.mean(axis=0), x.std(axis=0)
+        self.x_scale_[self.x_scale_ == 0] = 1.0
+        y = data[task.outcome].to_numpy(dtype=np.float64)
+        self.y_mean_, self.y_scale_ = float(y.mean()), float(y.std()) or 1.0
+        xt = torch.as_tensor((x - self.x_mean_) / self.x_scale_, dtype=torch.float32, device=device)
+        yt = torch.as_tensor((y - self.y_mean_) / self.y_scale_, dtype=torch.float32, device=device)
+        tt = torch.as_tensor(data[task.treatment].to_numpy(dtype=np.float64), dtype=torch.float32, device=device)
+        if tt.min() == tt.max():
+            raise InvalidValueError(f"{type(self).__name__}: every training unit has {task.treatment}={int(tt[0])}; "
+                                    "both arms are needed")
+        train_rows, val_rows = split(len(xt), float(self.validation_fraction), rng)
+        net = _TwoHeads(x.shape[1], representation, head, self._propensity, gen).to(device)
+
+        def loss(rows):
+            q, g = net(xt[rows])
+            t, yy = tt[rows], yt[rows]
+            factual = torch.where(t > 0.5, q[:, 1], q[:, 0])
+            return ((yy - factual) ** 2).mean() + self._extra_loss(q, g, t, yy, net)
+
+        self.net_, self.n_epochs_, self.validation_loss_ = _train(net, loss, train_rows, val_rows, self, gen, device)
+        self.device_ = device
+
+    def _check_extra(self):
+        pass
+
+    def _outputs(self, data):
+        x = torch.as_tensor((self._x(data) - self.x_mean_) / self.x_scale_, dtype=torch.float32, device=self.device_)
+        with torch.no_grad():
+            q, g = self.net_(x)
+        return q.double().cpu().numpy(), (None if g is None else torch.sigmoid(g).double().cpu().numpy())
+
+    def _mu(self, data, t):
+        q, _ = self._outputs(data)
+        return q[:, int(t)] * self.y_scale_ + self.y_mean_
+
+    def _extra_loss(self, q, g, t, y, net):
+        return 0.0
+
+
+class DragonNet(TARNet):
+    """DragonNet (Shi, Blei, Veitch 2019): TARNet plus a propensity head on the shared
+    representation and targeted regularisation.
+
+    Loss: ``MSE(factual) + alpha * BCE(t, g(x)) + beta * mean((y - q~)^2)`` with the
+    perturbed outcome ``q~ = q_t(x) + epsilon * (t / g - (1 - t) / (1 - g))`` and ``epsilon``
+    learned. Predictions are the targeted ones, ``q_1 + epsilon / g`` and
+    ``q_0 - epsilon / (1 - g)`` (``g`` clipped to [0.01, 0.99]), the paper's estimator.
+
+    Parameters
+    ----------
+    alpha, beta : float
+        Weights of the propensity loss and of the targeted regularisation (the paper's 1.0).
+    Other parameters as :class:`TARNet`.
+    """
+
+    _propensity = True
+
+    def __init__(self, representation=(64, 64), head=(32,), alpha: float = 1.0, beta: float = 1.0,
+                 max_epochs: int = 300, batch_size: int = 64, learning_rate: float = 1e-3, weight_decay: float = 1e-4,
+                 patience: int = 20, lr_cuts: int = 1, validation_fraction: float = 0.3, seed=0, device: str = "cpu"):
+        super().__init__(representation, head, max_epochs, batch_size, learning_rate, weight_decay, patience,
+                         lr_cuts, validation_fraction, seed, device)
+        self.alpha = alpha
+        self.beta = beta
+
+    def _check_extra(self):
+        check_rate(self, "alpha", 0.0)
+        check_rate(self, "beta", 0.0)
+
+    def _extra_loss(self, q, g, t, y, net):
+        p = torch.sigmoid(g).clamp(0.01, 0.99)
+        bce = torch.nn.functional.binary_cross_entropy_with_logits(g, t)
+        factual = torch.where(t > 0.5, q[:, 1], q[:, 0])
+        perturbed = factual + net.epsilon * (t / p - (1 - t) / (1 - p))
+        return float(self.alpha) * bce + float(self.beta) * ((y - perturbed) ** 2).mean()
+
+    def _mu(self, data, t):
+        q, g = self._outputs(data)
+        g = np.clip(g, 0.01, 0.99)
+        eps = float(self.net_.epsilon)
+        targeted = q[:, 1] + eps / g if int(t) == 1 else q[:, 0] - eps / (1 - g)
+        return targeted * self.y_scale_ + self.y_mean_
+
+
+def _train(net, loss, train_rows, val_rows, owner, gen, device):
+    """Adam with early stopping on the validation loss and learning-rate cuts on plateaus;
+    returns the network at its best validation epoch, the epochs run and that loss."""
+    train_rows = torch.as_tensor(train_rows, device=device)
+    val_rows = torch.as_tensor(val_rows, device=device)
+    opt = torch.optim.Adam(net.parameters(), lr=float(owner.learning_rate), weight_decay=float(owner.weight_decay))
+    best, best_state, waited, cuts, epochs, bs = float("inf"), copy.deepcopy(net.state_dict()), 0, 0, 0, \
+        int(owner.batch_size)
+    for epoch in range(int(owner.max_epochs)):
+        net.train()
+        order = train_rows[torch.randperm(len(train_rows), generator=gen).to(device)]
+        for start in range(0, len(order), bs):
+            opt.zero_grad(set_to_none=True)
+            loss(order[start:start + bs]).backward()
+            opt.step()
+        net.eval()
+        with torch.no_grad():
+            val = float(loss(val_rows))
+        epochs = epoch + 1
+        if val < best - 1e-6 * max(abs(val), 1.0):
+            best, best_state, waited = val, copy.deepcopy(net.state_dict()), 0
+            continue
+        waited += 1
+        if waited >= int(owner.patience):
+            if cuts == int(owner.lr_cuts):
+                break
+            cuts, waited = cuts + 1, 0
+            net.load_state_dict(best_state)
+            for group in opt.param_groups:
+                group["lr"] *= 0.1
+    net.load_state_dict(best_state)
+    net.eval()
+    return net, epochs, best
