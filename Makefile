@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 OUT ?= causalab-results
 
-.PHONY: run demo test bench mutation browser clean
+.PHONY: run demo test bench mutation browser notebooks notebooks-sync clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,16 @@ bench: $(VENV)/.installed
 # planted one-line bugs in learners, evaluation, runner and report: the suite must catch each
 mutation: $(VENV)/.installed
 	$(PY) tests/planted_bugs.py
+
+# the notebooks' .ipynb are generated from their jupytext sources (examples/notebooks/NN_*.py)
+notebooks-sync: $(VENV)/.installed
+	$(VENV)/bin/jupytext --to ipynb --update examples/notebooks/[0-9][0-9]_*.py 2>/dev/null || \
+		$(VENV)/bin/jupytext --to ipynb examples/notebooks/[0-9][0-9]_*.py
+
+# open the notebooks in JupyterLab from the project's own environment
+notebooks: $(VENV)/.installed
+	$(PY) -c "import jupyterlab" 2>/dev/null || $(PY) -m pip install -q jupyterlab
+	$(VENV)/bin/jupyter lab examples/notebooks
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info $(OUT)

@@ -6,7 +6,25 @@ import numpy as np
 import pytest
 
 import causalab as cl
-from causalab.learners import GCM, IV, MLP, Backdoor, FrontDoor, GradientBoosting, Learner, LearnerTags, LinearRegression
+from causalab.learners import (
+    CEVAE,
+    GCM,
+    IV,
+    MLP,
+    Backdoor,
+    DragonNet,
+    FrontDoor,
+    GradientBoosting,
+    GraphDiscovery,
+    Invariant,
+    Learner,
+    LearnerTags,
+    LinearRegression,
+    NeuralSCM,
+    SLearner,
+    TARNet,
+    TLearner,
+)
 from causalab.testing import LEARNER_CHECKS, check_learner
 
 
@@ -35,6 +53,12 @@ LEARNERS = [
     LinearRegression(), LinearRegression(features=["T"], alpha=1.0), GradientBoosting(max_iter=50),
     MLP(hidden=(32,), max_epochs=60), Backdoor(), Backdoor("ipw"), Backdoor("matching"),
     FrontDoor(), IV(), GCM(n_draws=5), DifferenceInMeans(),
+    NeuralSCM(hidden=(16,), max_epochs=60), NeuralSCM(head="location-scale", hidden=(16,), max_epochs=60),
+    TLearner(GradientBoosting(max_iter=50)), SLearner(),
+    TARNet(representation=(32,), head=(16,), max_epochs=40, batch_size=256),
+    DragonNet(representation=(32,), head=(16,), max_epochs=40, batch_size=256),
+    CEVAE(hidden_dim=64, num_epochs=30), Invariant(domains="Z", steps=200),
+    GraphDiscovery(NeuralSCM(hidden=(16,), max_epochs=60)),
 ]
 
 
@@ -54,7 +78,7 @@ def test_every_learner_collects_every_check(request):
     per = Counter(repr(i.callspec.params["learner"]) for i in items) or Counter(
         repr(p.values[0]) for p in _params())
     assert len(LEARNER_CHECKS) == 10
-    assert len(per) == len(LEARNERS) == 11 and set(per.values()) == {len(LEARNER_CHECKS)}
+    assert len(per) == len(LEARNERS) == 20 and set(per.values()) == {len(LEARNER_CHECKS)}
 
 
 def test_check_learner_catches_a_dishonest_learner():

@@ -82,7 +82,8 @@ class CEVAE(EffectLearner):
             raise InvalidValueError(f"CEVAE: every training unit has {task.treatment}={int(t[0])}; both arms are needed")
         yt = torch.as_tensor(((y - self.y_mean_) / self.y_scale_).astype(np.float32))
         self._seed_ = as_int_seed(self.seed)
-        with _seeded(self._seed_):
+        self._param_state_ = {"params": {}, "constraints": {}}
+        with _seeded(self._seed_, self._param_state_):
             self.model_ = PyroCEVAE(feature_dim=x.shape[1], outcome_dist="bernoulli" if self.binary_outcome_ else "normal",
                                     latent_dim=int(self.latent_dim), hidden_dim=int(self.hidden_dim),
                                     num_layers=int(self.num_layers), num_samples=int(self.num_samples))
@@ -102,7 +103,8 @@ class CEVAE(EffectLearner):
 
         model = self.model_
         x = model.whiten(self._tensor_x(data))
-        with _seeded(self._seed_ + 1), torch.no_grad(), pyro.plate("num_particles", int(self.num_samples), dim=-2):
+        with _seeded(self._seed_ + 1, self._param_state_), torch.no_grad(), \
+                pyro.plate("num_particles", int(self.num_samples), dim=-2):
             if t_given is not None:
                 t = torch.as_tensor(np.asarray(t_given, dtype=np.float32))
                 with poutine.trace() as tr, poutine.block(hide=["y", "t"]):
@@ -125,23 +127,38 @@ class CEVAE(EffectLearner):
 
 
 class _seeded:
-    """Run Pyro inside ``torch.random.fork_rng`` seeded from ``seed``, under causalab's lock on
-    torch's global generator; the global state is restored on exit."""
+    """Run Pyro inside ``torch.random.fork_rng`` seeded from ``seed`` and inside this model's own
+    scope of Pyro's global parameter store (``param_state``), under causalab's lock on torch's
+    global generator; the global generator and parameter store are restored on exit.
 
-    def __init__(self, seed: int):
-        self.seed = seed
+    Without the scope, a second CEVAE in one process picks up the first one's parameters
+    by name from the global store (seen as identical answers from different fits)."""
+
+    def __init__(self, seed: int, param_state: dict):
+        self.seed, self.param_state = seed, param_state
 
     def __enter__(self):
+        import logging
+
+        import pyro
+
         from ..scm.noise import _GLOBAL_RNG_LOCK
 
         self.lock = _GLOBAL_RNG_LOCK
         self.lock.acquire()
+        self.scope = pyro.get_param_store().scope(self.param_state)
+        self.scope.__enter__()
         self.fork = torch.random.fork_rng(devices=[])
         self.fork.__enter__()
         torch.manual_seed(self.seed)
+        self.logger = logging.getLogger("pyro.contrib.cevae")
+        self.level = self.logger.level
+        self.logger.setLevel(logging.WARNING)  # its per-fit INFO line is noise in a sweep
 
     def __exit__(self, *exc):
         try:
-            return self.fork.__exit__(*exc)
+            self.logger.setLevel(self.level)
+            self.fork.__exit__(*exc)
+            self.scope.__exit__(*exc)
         finally:
             self.lock.release()

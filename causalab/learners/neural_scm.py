@@ -66,8 +66,8 @@ class NeuralSCM(Learner):
         When the task has hidden confounding (use :class:`CEVAE` with proxies or :class:`IV`).
     """
 
-    def __init__(self, hidden=(32, 32), head: str = "additive", max_epochs: int = 300, batch_size: int = 512,
-                 learning_rate: float = 1e-2, weight_decay: float = 0.0, patience: int = 5, lr_cuts: int = 1,
+    def __init__(self, hidden=(16, 16), head: str = "additive", max_epochs: int = 300, batch_size: int = 1024,
+                 learning_rate: float = 2e-2, weight_decay: float = 0.0, patience: int = 5, lr_cuts: int = 1,
                  validation_fraction: float = 0.2, n_draws: int = 32, seed=0, device: str = "cpu"):
         self.hidden = hidden
         self.head = head

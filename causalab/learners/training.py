@@ -92,8 +92,12 @@ class GroupedMLP(torch.nn.Module):
             self.weights.append(torch.nn.Parameter(w))
             self.biases.append(torch.nn.Parameter(bias))
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h = x[:, self.index].transpose(0, 1)  # (d, batch, k)
+    def gather(self, x: torch.Tensor) -> torch.Tensor:
+        """Each variable's input columns: ``(d, rows, k)`` from ``(rows, columns)``."""
+        return x[:, self.index].permute(1, 0, 2).contiguous()
+
+    def forward(self, h: torch.Tensor) -> torch.Tensor:
+        """``h`` from :meth:`gather`; returns ``(d, rows, n_out)``."""
         last = len(self.weights) - 1
         for i, (w, b) in enumerate(zip(self.weights, self.biases)):
             h = torch.baddbmm(b, h, w)
@@ -126,7 +130,7 @@ def train(enc, fitted, parents, data, hidden, head, rng, owner):
     outs = [n_out.get(enc.kind[v], enc.levels.get(v, 1)) for v in fitted]
     net = GroupedMLP(index, [len(c) for c in cols], hidden, max(outs), gen).to(device)
 
-    x = enc.matrix(data, enc.columns).to(device)
+    x = net.gather(enc.matrix(data, enc.columns).to(device))  # (d, n, k), gathered once
     y = torch.stack([_target(enc, v, data) for v in fitted]).to(device)  # (d, n)
     kinds = [enc.kind[v] for v in fitted]
     cont = torch.tensor([k_ == "continuous" for k_ in kinds], device=device)
@@ -137,8 +141,12 @@ def train(enc, fitted, parents, data, hidden, head, rng, owner):
     for j, o in enumerate(outs):
         mask[j, 0, o:] = float("-inf")
 
+    all_additive = bool(cont.all()) and head == "additive"
+
     def losses(rows) -> torch.Tensor:
-        out, t = net(x[rows]), y[:, rows]
+        out, t = net(x[:, rows]), y[:, rows]
+        if all_additive:  # the common case, without masked copies
+            return ((t - out[:, :, 0]) ** 2).mean(1)
         loss = torch.zeros(d, device=device)
         if cont.any():
             mu, tc = out[cont, :, 0], t[cont]

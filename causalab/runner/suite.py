@@ -15,7 +15,23 @@ DEFAULT_ENVIRONMENTS = (
 
 def named_learners() -> dict:
     """Short names for the learners the CLI knows, each a fresh unfitted learner."""
-    from ..learners import GCM, IV, MLP, Backdoor, FrontDoor, GradientBoosting, LinearRegression
+    from ..learners import (
+        CEVAE,
+        GCM,
+        IV,
+        MLP,
+        Backdoor,
+        DragonNet,
+        FrontDoor,
+        GradientBoosting,
+        GraphDiscovery,
+        Invariant,
+        LinearRegression,
+        NeuralSCM,
+        SLearner,
+        TARNet,
+        TLearner,
+    )
 
     return {
         "naive": LinearRegression(features="treatment"),
@@ -27,6 +43,14 @@ def named_learners() -> dict:
         "frontdoor": FrontDoor(),
         "iv": IV(),
         "gcm": GCM(n_draws=5),
+        "neural-scm": NeuralSCM(),
+        "t-learner": TLearner(GradientBoosting()),
+        "s-learner": SLearner(GradientBoosting()),
+        "tarnet": TARNet(),
+        "dragonnet": DragonNet(),
+        "cevae": CEVAE(),
+        "invariant": Invariant(domains="D"),
+        "discovery": GraphDiscovery(NeuralSCM()),
     }
 
 
