@@ -110,7 +110,7 @@ class MLP(Correlational):
         opt = torch.optim.Adam(net.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay)
         best, best_state, waited, epochs, cuts = float("inf"), None, 0, 0, 0
         bs = int(self.batch_size)
-        from tqdm.auto import trange
+        from tqdm.std import trange
 
         for epoch in trange(int(self.max_epochs), desc="MLP epochs", disable=not self.progress, leave=False):
             net.train()

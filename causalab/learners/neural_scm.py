@@ -118,7 +118,7 @@ class NeuralSCM(Learner):
     def _outcome_mean(self, values: dict) -> np.ndarray:
         """E[outcome | its parents' values]: the outcome's noise is averaged in closed form."""
         mech = self.scm_.mechanism(self.task_.outcome)
-        pa = {p: torch.as_tensor(np.asarray(values[p], dtype=np.float64)) for p in mech.parents}
+        pa = {p: torch.as_tensor(np.array(values[p], dtype=np.float64)) for p in mech.parents}
         n = len(next(iter(values.values())))
         if isinstance(mech, Discrete):
             probs = mech.probs(pa, n)

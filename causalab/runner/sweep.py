@@ -97,7 +97,7 @@ def _execute(pending, n_test, errors, n_jobs, backend):
 
 
 def _progress(total, initial, enabled):
-    from tqdm.auto import tqdm
+    from tqdm.std import tqdm  # text bars: tqdm.auto warns in notebooks without ipywidgets
 
     return tqdm(total=total, initial=initial, desc="cells", unit="cell", disable=not enabled, leave=False)
 
