@@ -22,7 +22,7 @@ run: $(VENV)/.installed
 	$(VENV)/bin/causalab run --out $(OUT)
 
 demo: $(VENV)/.installed
-	$(PY) examples/demo.py
+	$(PY) examples/scripts/demo.py
 
 # the report test opens the HTML in a real headless browser
 browser:

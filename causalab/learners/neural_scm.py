@@ -64,6 +64,13 @@ class NeuralSCM(Learner):
     ------
     NotIdentifiedError
         When the task has hidden confounding (use :class:`CEVAE` with proxies or :class:`IV`).
+
+    Notes
+    -----
+    The defaults are tuned for speed at 10,000 rows and 50 variables (the benchmark). With a
+    few thousand rows, off-support queries (``do(T=t)`` for units whose covariates rarely
+    see ``T`` near ``t``) are where a network extrapolates worst; ``hidden=(32, 32),
+    patience=15`` halves the effect error on Confounding-v0 (nonlinear) at 3,000 rows.
     """
 
     def __init__(self, hidden=(16, 16), head: str = "additive", max_epochs: int = 300, batch_size: int = 1024,

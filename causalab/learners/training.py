@@ -171,7 +171,9 @@ def train(enc, fitted, parents, data, hidden, head, rng, owner):
     best = torch.full((d,), float("inf"), device=device)
     best_state = [p.detach().clone() for p in net.parameters()]
     waited = torch.zeros(d, dtype=torch.long, device=device)
-    bs, cuts, epochs = int(owner.batch_size), 0, 0
+    # at least 8 steps an epoch: with few rows a large batch would make ``patience`` epochs
+    # only a handful of steps, and early stopping would end an underfitted model
+    bs, cuts, epochs = min(int(owner.batch_size), max(32, len(train_rows) // 8)), 0, 0
     for epoch in range(int(owner.max_epochs)):
         net.train()
         order = train_rows[torch.randperm(len(train_rows), generator=gen).to(device)]

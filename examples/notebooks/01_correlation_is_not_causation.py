@@ -107,6 +107,26 @@ ax.legend(fontsize=8)
 plt.show()
 
 # %% [markdown]
+# For a class: with the optional `widgets` extra (`pip install causalab[widgets]`), a slider
+# redraws one strength at a time. The knob is a plain argument, so the function works without it.
+
+
+# %%
+def slope_at(strength: float = 1.0, n: int = 5_000) -> float:
+    """The naive regression slope of Y on T at one confounding strength."""
+    e = cl.make("Confounding-v0", strength=float(strength))
+    return LinearRegression(features="treatment").fit(e.sample(n, seed=2), e.task).effect(1.0, 0.0).value
+
+
+try:
+    from ipywidgets import interact
+
+    interact(lambda strength: print(f"naive slope {slope_at(strength):.3f}, closed form "
+                                    f"{1 + strength**2 / (strength**2 + 1):.3f}"), strength=(0.0, 3.0, 0.25))
+except ImportError:
+    print(f"naive slope at strength 1: {slope_at(1.0):.3f} (install ipywidgets for a slider)")
+
+# %% [markdown]
 # ## Exercise
 #
 # Without looking at `Backdoor`, compute the adjusted effect on kidney stones *by hand* from

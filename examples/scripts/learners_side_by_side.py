@@ -1,7 +1,7 @@
 """Learners side by side: correlational and causal, trained on the same observational data,
 asked the same interventional question, set against the exact truth.
 
-Run: ``python examples/learners_side_by_side.py``
+Run: ``python examples/scripts/learners_side_by_side.py``
 """
 
 import causalab as cl

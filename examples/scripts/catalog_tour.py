@@ -4,7 +4,7 @@ For each simulated environment, two simple estimates from 20,000 observational r
 are set against the exact truth: the naive difference in means (or slope), and a
 regression adjustment for the environment's covariates. The environment's own
 ``expected`` tags say which should fail; the table shows it. Run with
-``python examples/catalog_tour.py``.
+``python examples/scripts/catalog_tour.py``.
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """The main job until the benchmark exists: a tour of the SCM engine.
 
-Run with ``make demo`` (or ``python examples/demo.py`` inside the virtual environment).
+Run with ``make demo`` (or ``python examples/scripts/demo.py`` inside the virtual environment).
 It builds an environment, samples, intervenes, computes counterfactuals and prints
 exact effects, then builds a continuous SCM by hand and draws both graphs.
 """
