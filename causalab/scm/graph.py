@@ -107,8 +107,9 @@ class GraphQueries:
 
         return draw_scm(self, ax=ax, roles=roles, title=title, labels=labels, layout=layout)
 
-    def to_pyro(self):
-        """A Pyro model with one sample site per variable (see :func:`causalab.scm.pyro.to_pyro`)."""
+    def to_pyro(self, coupling: bool = False):
+        """A Pyro model with one sample site per variable (see :func:`causalab.scm.pyro.to_pyro`;
+        ``coupling=True`` carries causalab's discrete counterfactual coupling into the export)."""
         from .pyro import to_pyro
 
-        return to_pyro(self)
+        return to_pyro(self, coupling=coupling)

@@ -64,11 +64,15 @@ truth = float(env.true_effects()["ate"])
 
 world = env.sample_world(5, seed=1)                 # five patients with their noise
 patient = world.iloc[[0]]
-cf = env.counterfactual(patient, do={"T": 1 - int(patient["T"].iloc[0])})
+other = 1 - int(patient["T"].iloc[0])
+cf = env.counterfactual(patient, do={"T": other})   # exact: the patient's own noise, replayed
 
 table = pd.DataFrame({
-    "quantity": ["naive contrast (data)", "back-door adjusted for S", "interventional truth (exact)"],
-    "value": [naive, adjusted.value, truth],
+    "quantity": ["naive contrast P(R|T=1) - P(R|T=0) (data)", "back-door adjusted for S (DoWhy)",
+                 "interventional truth P(R|do(T=1)) - P(R|do(T=0)) (exact)",
+                 f"patient 0 (S={int(patient['S'].iloc[0])}, T={int(patient['T'].iloc[0])}, "
+                 f"R={int(patient['R'].iloc[0])}): R under do(T={other})"],
+    "value": [naive, adjusted.value, truth, float(cf["R"].iloc[0])],
 })
 table
 
@@ -78,7 +82,8 @@ table
 # large stones. Large stones are both harder to treat and more often given A.
 
 # %%
-print("patient:", patient[["S", "T", "R"]].to_dict("records")[0])
+print("patient:", patient[["S", "T", "R"]].to_dict("records")[0], " noise:",
+      patient[["U[S]", "U[T]", "U[R]"]].round(3).to_dict("records")[0])
 print("the same patient under the other treatment:", cf[["S", "T", "R"]].to_dict("records")[0])
 
 # %% [markdown]
