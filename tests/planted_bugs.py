@@ -114,8 +114,9 @@ def main():
                 target.write_text(source)
             killed += dead
             print(f"{i:2d} {'killed  ' if dead else 'SURVIVED'} {path}: {new[:70]!r}", flush=True)
-    print(f"{killed}/{len(MUTANTS)} planted bugs killed")
-    return 0 if killed == len(MUTANTS) else 1
+    ran = len(selected) if selected else len(MUTANTS)
+    print(f"{killed}/{ran} planted bugs killed")
+    return 0 if killed == ran else 1
 
 
 if __name__ == "__main__":
