@@ -60,6 +60,17 @@ class NeuralSCM(Learner):
     device : str
         torch device for training.
 
+    Attributes
+    ----------
+    scm_ : causalab.scm.SCM
+        The fitted model.
+    graph_ : networkx.DiGraph
+        The graph it was fitted on.
+    adjustment_set_ : list of str
+        The treatment's parents: simulating do(T) is back-door adjustment for them (the g-formula).
+    n_epochs_, validation_loss_ : int, float
+        Epochs run and the summed best validation loss.
+
     Raises
     ------
     NotIdentifiedError
@@ -119,6 +130,8 @@ class NeuralSCM(Learner):
                 enc, fitted, {v: list(graph.predecessors(v)) for v in fitted}, data, hidden, self.head, rng, self)
         self.scm_ = _export(enc, order, graph, net, fitted, data, self.head)
         self.graph_ = graph
+        # simulating do(T) is the g-formula: back-door adjustment for T's parents (as GCM's)
+        self.adjustment_set_ = sorted(graph.predecessors(task.treatment))
         self._train_ = data
 
     # ------------------------------------------------------------------ rungs

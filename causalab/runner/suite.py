@@ -54,7 +54,7 @@ def named_learners() -> dict:
     }
 
 
-DEFAULT_LEARNERS = ("naive", "ols", "boosting", "mlp", "backdoor", "ipw", "frontdoor", "iv", "gcm")
+DEFAULT_LEARNERS = ("naive", "ols", "boosting", "mlp", "backdoor", "ipw", "frontdoor", "iv", "gcm", "neural-scm")
 
 
 def learners_by_name(names) -> list:
