@@ -359,3 +359,32 @@ def test_gcm_predict_do_is_each_units_own_expectation():
     units = env.sample(300, seed=18)
     pred = gcm.predict_do(units, {"T": 1.0})
     assert np.sqrt(np.mean((pred - (1.0 + units["Z"])) ** 2)) < 0.3
+
+
+def test_dowhy_learners_say_so_when_the_graph_has_no_directed_path():
+    # Collider-v0: T -> S <- Y, no directed path from T to Y; DoWhy returns no estimand (it once
+    # surfaced as a raw AttributeError)
+    env = cl.make("Collider-v0")
+    data = env.sample(500, seed=0)
+    for learner in (Backdoor(), FrontDoor(), IV()):
+        with pytest.raises(cl.UnsupportedQueryError, match="no directed path from T to Y"):
+            learner.fit(data, env.task)
+
+
+def test_backdoor_answers_per_unit_interventions_a_policy():
+    # each unit's answer under per-unit values equals its answer under the same value for everyone
+    env = cl.make("HeterogeneousEffects-v0")
+    data = env.sample(1000, seed=0)
+    learner = Backdoor().fit(data, env.task)
+    policy = (data["X1"] > 0).astype(int).to_numpy()
+    mixed = learner.predict_do(data, {"T": policy}).to_numpy()
+    treated, control = (learner.predict_do(data, {"T": v}).to_numpy() for v in (1, 0))
+    np.testing.assert_allclose(mixed, np.where(policy == 1, treated, control), rtol=1e-12)
+    results = cl.evaluate(env, [Backdoor()], errors="record")
+    assert (results["status"] != "error").all(), results[results["status"] == "error"]["message"].tolist()
+
+
+def test_frontdoor_says_so_when_dowhy_cannot_estimate_a_set_of_mediators():
+    env = cl.make("Asia-v0")  # the identified front-door set has more than one variable
+    with pytest.raises(cl.UnsupportedQueryError, match="singleton"):
+        FrontDoor().fit(env.sample(2000, seed=0), env.task)

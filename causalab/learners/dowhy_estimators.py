@@ -46,10 +46,17 @@ class _DoWhyLearner(Learner):
         with _quiet():
             model = CausalModel(data=data, treatment=task.treatment, outcome=task.outcome, graph=task.graph.copy())
             estimand = model.identify_effect(proceed_when_unidentifiable=False, method_name=self._identification())
+            if estimand.estimands is None:  # DoWhy's answer when T has no directed path to Y
+                raise UnsupportedQueryError(
+                    f"the graph has no directed path from {task.treatment} to {task.outcome}: the effect is zero by the "
+                    f"graph alone, and DoWhy returns no estimand for {type(self).__name__} to estimate")
             self._check_identified(estimand)
-            estimate = model.estimate_effect(estimand, method_name=self._method(), control_value=0,
-                                             treatment_value=1, target_units="ate",
-                                             method_params=self._method_params(estimand))
+            try:
+                estimate = model.estimate_effect(estimand, method_name=self._method(), control_value=0,
+                                                 treatment_value=1, target_units="ate",
+                                                 method_params=self._method_params(estimand))
+            except ValueError as exc:  # e.g. "Only singleton frontdoor variables are supported"
+                raise UnsupportedQueryError(f"DoWhy's {self._method()} cannot estimate this effect: {exc}") from exc
         self.estimand_, self.estimator_ = estimand, estimate.estimator
         self.slope_ = float(estimate.value)  # effect of do(T=1) against do(T=0)
         self._train_ = data
@@ -186,8 +193,16 @@ class Backdoor(_DoWhyLearner):
             if np.ndim(t):
                 return np.array([self.arm_means_[float(v)] for v in t])
             return np.full(len(data), self.arm_means_[float(t)])
+        frame = data[self._query_columns("predict_do")]
+        if np.ndim(t):  # per-unit values (a policy): DoWhy takes one value per call
+            t, out = np.asarray(t, dtype=np.float64), np.empty(len(data))
+            for value in np.unique(t):
+                rows = t == value
+                with _quiet():
+                    out[rows] = np.asarray(self.estimator_.interventional_outcomes(frame[rows], float(value)))
+            return out
         with _quiet():
-            return np.asarray(self.estimator_.interventional_outcomes(data[self._query_columns("predict_do")], t))
+            return np.asarray(self.estimator_.interventional_outcomes(frame, t))
 
     def _predict_counterfactual(self, data, do):
         # linear additive outcome model: the unit's residual is its noise (abduction)
