@@ -2,7 +2,6 @@
 agree with causalab's (continuous: exactly; discrete with coupling=True: within Monte Carlo error)."""
 
 import numpy as np
-import pandas as pd
 import pytest
 import torch
 
