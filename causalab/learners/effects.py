@@ -10,15 +10,13 @@ in the noise, as in every additive-noise model).
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 import torch
 from sklearn.base import clone
 
 from ..exceptions import InvalidValueError, UnsupportedQueryError
 from .base import Learner, LearnerTags, as_int_seed, features_matrix
-from .training import check_hidden, check_rate, check_training, split, torch_device, uniform_
+from .training import check_hidden, check_rate, check_training, early_stopping, seeded_mlp, split, torch_device
 
 EFFECT_TAGS = LearnerTags("backdoor", "regression", "adjustment", "factual-plus-cate")
 
@@ -145,10 +143,10 @@ class _TwoHeads(torch.nn.Module):
 
     def __init__(self, n_in, representation, head, propensity, gen):
         super().__init__()
-        self.phi = _stack(n_in, representation, gen, last_activation=True)
+        self.phi = seeded_mlp(n_in, representation, gen, torch.nn.ELU, last_activation=True)
         width = representation[-1]
-        self.heads = torch.nn.ModuleList([_stack(width, (*head, 1), gen) for _ in range(2)])
-        self.g = _stack(width, (1,), gen) if propensity else None
+        self.heads = torch.nn.ModuleList([seeded_mlp(width, (*head, 1), gen, torch.nn.ELU) for _ in range(2)])
+        self.g = seeded_mlp(width, (1,), gen, torch.nn.ELU) if propensity else None
         self.epsilon = torch.nn.Parameter(torch.zeros(1))  # DragonNet's targeted-regularisation step
 
     def forward(self, x):
@@ -156,19 +154,6 @@ class _TwoHeads(torch.nn.Module):
         q = torch.cat([h(z) for h in self.heads], dim=-1)
         g = self.g(z).squeeze(-1) if self.g is not None else None
         return q, g
-
-
-def _stack(n_in, widths, gen, last_activation=False):
-    layers, width = [], n_in
-    for i, w in enumerate(widths):
-        lin = torch.nn.utils.skip_init(torch.nn.Linear, width, w)
-        uniform_(lin.weight, width, gen)
-        uniform_(lin.bias, width, gen)
-        layers.append(lin)
-        if i < len(widths) - 1 or last_activation:
-            layers.append(torch.nn.ELU())
-        width = w
-    return torch.nn.Sequential(*layers)
 
 
 class TARNet(EffectLearner):
@@ -239,7 +224,8 @@ class TARNet(EffectLearner):
             factual = torch.where(t > 0.5, q[:, 1], q[:, 0])
             return ((yy - factual) ** 2).mean() + self._extra_loss(q, g, t, yy, net)
 
-        self.net_, self.n_epochs_, self.validation_loss_ = _train(net, loss, train_rows, val_rows, self, gen, device)
+        self.net_, self.n_epochs_, self.validation_loss_ = early_stopping(net, loss, train_rows, val_rows, self, gen,
+                                                                          device)
         self.device_ = device
 
     def _check_extra(self):
@@ -302,38 +288,3 @@ class DragonNet(TARNet):
         eps = float(self.net_.epsilon)
         targeted = q[:, 1] + eps / g if int(t) == 1 else q[:, 0] - eps / (1 - g)
         return targeted * self.y_scale_ + self.y_mean_
-
-
-def _train(net, loss, train_rows, val_rows, owner, gen, device):
-    """Adam with early stopping on the validation loss and learning-rate cuts on plateaus;
-    returns the network at its best validation epoch, the epochs run and that loss."""
-    train_rows = torch.as_tensor(train_rows, device=device)
-    val_rows = torch.as_tensor(val_rows, device=device)
-    opt = torch.optim.Adam(net.parameters(), lr=float(owner.learning_rate), weight_decay=float(owner.weight_decay))
-    best, best_state, waited, cuts, epochs, bs = float("inf"), copy.deepcopy(net.state_dict()), 0, 0, 0, \
-        int(owner.batch_size)
-    for epoch in range(int(owner.max_epochs)):
-        net.train()
-        order = train_rows[torch.randperm(len(train_rows), generator=gen).to(device)]
-        for start in range(0, len(order), bs):
-            opt.zero_grad(set_to_none=True)
-            loss(order[start:start + bs]).backward()
-            opt.step()
-        net.eval()
-        with torch.no_grad():
-            val = float(loss(val_rows))
-        epochs = epoch + 1
-        if val < best - 1e-6 * max(abs(val), 1.0):
-            best, best_state, waited = val, copy.deepcopy(net.state_dict()), 0
-            continue
-        waited += 1
-        if waited >= int(owner.patience):
-            if cuts == int(owner.lr_cuts):
-                break
-            cuts, waited = cuts + 1, 0
-            net.load_state_dict(best_state)
-            for group in opt.param_groups:
-                group["lr"] *= 0.1
-    net.load_state_dict(best_state)
-    net.eval()
-    return net, epochs, best

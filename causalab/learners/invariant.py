@@ -7,14 +7,13 @@ import torch
 
 from ..exceptions import InvalidValueError, unknown_variable
 from .base import LearnerTags, as_int_seed
-from .correlational import Correlational
-from .mlp import _build
+from .mlp import MLP, _build
 from .training import check_hidden, check_positive_int, check_rate, torch_device
 
 PENALTIES = ("vrex", "irm")
 
 
-class Invariant(Correlational):
+class Invariant(MLP):
     """A predictor trained to do equally well in every training domain, so that it leans on
     the features whose relation to the outcome is the same in all of them.
 
@@ -57,6 +56,7 @@ class Invariant(Correlational):
     """
 
     _tags = LearnerTags("invariant", "regression", "conditioning", "plug-in")
+    # predictions as MLP's (standardised inputs, sigmoid for a binary outcome); training is its own
 
     def __init__(self, domains: str = "D", features=None, penalty: str = "vrex", penalty_weight: float = 30.0,
                  hidden=(16,), steps: int = 600, warmup: int = 100, learning_rate: float = 1e-2,
@@ -150,11 +150,3 @@ class Invariant(Correlational):
         with torch.no_grad():
             self.domain_risks_ = dict(zip(labels.tolist(), objective(False)[1].tolist()))
         self.net_, self.device_ = net, device
-
-    def _predict_x(self, x):
-        xt = torch.as_tensor((x - self.x_mean_) / self.x_scale_, dtype=torch.float32, device=self.device_)
-        with torch.no_grad():
-            out = self.net_(xt).squeeze(-1)
-            if self._binary_outcome:
-                out = torch.sigmoid(out)
-        return out.double().cpu().numpy() * self.y_scale_ + self.y_mean_

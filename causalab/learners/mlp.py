@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 
 from ..exceptions import InvalidValueError
 from .base import as_int_seed
 from .correlational import Correlational
+from .training import early_stopping, seeded_mlp, split, torch_device
 
 
 class MLP(Correlational):
@@ -81,10 +80,7 @@ class MLP(Correlational):
         import torch
 
         hidden = self._check_params()
-        try:
-            device = torch.device(self.device)
-        except (RuntimeError, TypeError) as exc:
-            raise InvalidValueError(f"unknown torch device {self.device!r}") from exc
+        device = torch_device(self.device)
         rng = np.random.default_rng(as_int_seed(self.seed))
         gen = torch.Generator().manual_seed(int(rng.integers(2**62)))
 
@@ -97,49 +93,13 @@ class MLP(Correlational):
         xt = torch.as_tensor((x - self.x_mean_) / self.x_scale_, dtype=torch.float32, device=device)
         yt = torch.as_tensor((y - self.y_mean_) / self.y_scale_, dtype=torch.float32, device=device)
 
-        n = len(xt)
-        perm = rng.permutation(n)
-        n_val = max(1, int(round(self.validation_fraction * n)))
-        val, train = perm[:n_val], perm[n_val:]
-        if len(train) == 0:
-            raise InvalidValueError(f"MLP needs more rows than the validation split takes; got {n}")
-        x_tr, y_tr, x_va, y_va = xt[train], yt[train], xt[val], yt[val]
-
+        train, val = split(len(xt), self.validation_fraction, rng)
         net = _build(x.shape[1], hidden, gen).to(device)
         loss_fn = torch.nn.BCEWithLogitsLoss() if self._binary_outcome else torch.nn.MSELoss()
-        opt = torch.optim.Adam(net.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay)
-        best, best_state, waited, epochs, cuts = float("inf"), None, 0, 0, 0
-        bs = int(self.batch_size)
-        from tqdm.std import trange
-
-        for epoch in trange(int(self.max_epochs), desc="MLP epochs", disable=not self.progress, leave=False):
-            net.train()
-            order = torch.randperm(len(x_tr), generator=gen).to(device)
-            for start in range(0, len(order), bs):
-                idx = order[start:start + bs]
-                opt.zero_grad(set_to_none=True)
-                loss = loss_fn(net(x_tr[idx]).squeeze(-1), y_tr[idx])
-                loss.backward()
-                opt.step()
-            net.eval()
-            with torch.no_grad():
-                val_loss = float(loss_fn(net(x_va).squeeze(-1), y_va))
-            epochs = epoch + 1
-            if val_loss < best - 1e-6:
-                best, best_state, waited = val_loss, copy.deepcopy(net.state_dict()), 0
-                continue
-            waited += 1
-            if waited >= self.patience:
-                if cuts == self.lr_cuts:
-                    break
-                # a plateau: go back to the best weights and take smaller steps (SGD noise
-                # otherwise leaves effect estimates a few hundredths off at any n)
-                cuts, waited = cuts + 1, 0
-                net.load_state_dict(best_state)
-                for group in opt.param_groups:
-                    group["lr"] *= 0.1
-        net.load_state_dict(best_state)
-        net.eval()
+        # learning-rate cuts on plateaus: SGD noise otherwise leaves effect estimates a few
+        # hundredths off at any n
+        net, epochs, best = early_stopping(net, lambda rows: loss_fn(net(xt[rows]).squeeze(-1), yt[rows]), train, val,
+                                           self, gen, device, progress="MLP epochs" if self.progress else None)
         self.net_, self.n_epochs_, self.validation_loss_ = net, epochs, best
         self.device_ = device
 
@@ -155,16 +115,5 @@ class MLP(Correlational):
 
 
 def _build(n_in: int, hidden: tuple[int, ...], gen):
-    """An MLP whose initial weights come from ``gen`` (PyTorch's default init, seeded)."""
-    import torch
-
-    layers, width = [], n_in
-    for h in (*hidden, 1):
-        lin = torch.nn.utils.skip_init(torch.nn.Linear, width, h)  # no draw from torch's global RNG
-        bound = 1.0 / max(width, 1) ** 0.5
-        with torch.no_grad():
-            lin.weight.uniform_(-bound, bound, generator=gen)
-            lin.bias.uniform_(-bound, bound, generator=gen)
-        layers += [lin, torch.nn.ReLU()]
-        width = h
-    return torch.nn.Sequential(*layers[:-1])
+    """An MLP of one output whose initial weights come from ``gen`` (PyTorch's default init, seeded)."""
+    return seeded_mlp(n_in, (*hidden, 1), gen)

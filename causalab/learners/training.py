@@ -69,6 +69,61 @@ def uniform_(tensor: torch.Tensor, fan_in: int, gen: torch.Generator) -> torch.T
         return tensor.uniform_(-bound, bound, generator=gen)
 
 
+def seeded_mlp(n_in: int, widths, gen: torch.Generator, activation=torch.nn.ReLU, last_activation: bool = False):
+    """Linear layers of ``widths`` (``activation`` between them, and after the last when
+    ``last_activation``), initialised as PyTorch does but from ``gen``: no global RNG."""
+    layers, width = [], n_in
+    for i, w in enumerate(widths):
+        lin = torch.nn.utils.skip_init(torch.nn.Linear, width, w)
+        uniform_(lin.weight, width, gen)
+        uniform_(lin.bias, width, gen)
+        layers.append(lin)
+        if i < len(widths) - 1 or last_activation:
+            layers.append(activation())
+        width = w
+    return torch.nn.Sequential(*layers)
+
+
+def early_stopping(net, loss, train_rows, val_rows, owner, gen, device, progress: str | None = None):
+    """Adam with early stopping on the validation loss and learning-rate cuts on plateaus
+    (``owner`` holds the hyperparameters; ``progress``: a tqdm bar over epochs with that label);
+    returns the network at its best validation epoch, the epochs run and that loss."""
+    import copy
+
+    from tqdm.std import trange
+
+    train_rows = torch.as_tensor(train_rows, device=device)
+    val_rows = torch.as_tensor(val_rows, device=device)
+    opt = torch.optim.Adam(net.parameters(), lr=float(owner.learning_rate), weight_decay=float(owner.weight_decay))
+    best, best_state, waited, cuts, epochs = float("inf"), copy.deepcopy(net.state_dict()), 0, 0, 0
+    bs = int(owner.batch_size)
+    for epoch in trange(int(owner.max_epochs), desc=progress, disable=progress is None, leave=False):
+        net.train()
+        order = train_rows[torch.randperm(len(train_rows), generator=gen).to(device)]
+        for start in range(0, len(order), bs):
+            opt.zero_grad(set_to_none=True)
+            loss(order[start:start + bs]).backward()
+            opt.step()
+        net.eval()
+        with torch.no_grad():
+            val = float(loss(val_rows))
+        epochs = epoch + 1
+        if val < best - 1e-6 * max(abs(val), 1.0):
+            best, best_state, waited = val, copy.deepcopy(net.state_dict()), 0
+            continue
+        waited += 1
+        if waited >= int(owner.patience):
+            if cuts == int(owner.lr_cuts):
+                break
+            cuts, waited = cuts + 1, 0
+            net.load_state_dict(best_state)
+            for group in opt.param_groups:
+                group["lr"] *= 0.1
+    net.load_state_dict(best_state)
+    net.eval()
+    return net, epochs, best
+
+
 class GroupedMLP(torch.nn.Module):
     """``d`` independent MLPs evaluated as one: layer weights of shape ``(d, in, out)``.
 
