@@ -1,6 +1,42 @@
 """causalab: a sandbox where the gap between correlation and causation can be run,
 measured and shown.
 
+Start here
+----------
+>>> import causalab as cl
+>>> env = cl.make("Confounding-v0")            # an environment: an SCM with a task
+>>> data = env.sample(1000, seed=0)            # rung 1, observational
+>>> env.true_effects()["ate"]                   # the truth only the environment knows
+
+Main names
+----------
+make, list_environments, register
+    The catalog of environments (``causalab.environments``) and how to add one.
+Environment
+    An SCM plus a task: treatment, outcome, covariates, hidden variables, regimes.
+SCM and its mechanisms (Root, Linear, Additive, LocationScale, PostNonlinear, Custom,
+Discrete, Table, Threshold, Logistic) and noise (Normal, Uniform, Laplace, Exponential,
+Distribution)
+    Build a model; ``sample``, ``do``, ``counterfactual``, ``abduct``, ``prob``, ``ate``,
+    ``nde``, ``nie``, ``to_pyro``.
+Intervention, Soft, LinearPolicy, policy, shift, scale
+    Hard, soft and per-unit interventions for ``do``.
+Estimate
+    A float that says whether it is exact or Monte Carlo, with its standard error.
+run, evaluate, verdicts, report
+    Train learners side by side, score them on the three rungs against the truth, show it.
+causalab.learners, causalab.testing
+    The learners and the public common checks (``check_environment``, ``check_learner``).
+
+Errors
+------
+Every error on bad input derives from :class:`CausalabError` and the matching built-in
+(``except ValueError`` keeps working). The specific classes are importable from here and
+listed with one line each in ``help(causalab.exceptions)``: UnknownVariableError,
+DuplicateVariableError, MissingParentError, CyclicGraphError, InvalidValueError,
+InvalidInterventionError, ZeroProbabilityError, UnsupportedQueryError, NotIdentifiedError,
+UnknownEnvironmentError, RegistrationError, NotFittedError, MechanismError.
+
 Names are loaded on first use so that ``import causalab`` stays quick: torch is
 imported only when a model is built, DoWhy only when a graph question needs it.
 """
@@ -42,11 +78,15 @@ _LAZY = {
     "report": "causalab.reporting",
 }
 
-__all__ = sorted([
-    "__version__", "CausalabError", "CyclicGraphError", "DuplicateVariableError", "InvalidInterventionError",
-    "InvalidValueError", "MechanismError", "MissingParentError", "NotFittedError", "NotIdentifiedError", "RegistrationError", "UnknownEnvironmentError",
-    "UnknownVariableError", "UnsupportedQueryError", "ZeroProbabilityError", *_LAZY,
-])
+# The specific error classes are public attributes but stay out of __all__: each would add
+# some 75 lines of inherited exception methods to help(causalab); they are documented in
+# causalab.exceptions.
+_ERRORS = [
+    "CyclicGraphError", "DuplicateVariableError", "InvalidInterventionError", "InvalidValueError",
+    "MechanismError", "MissingParentError", "NotFittedError", "NotIdentifiedError", "RegistrationError",
+    "UnknownEnvironmentError", "UnknownVariableError", "UnsupportedQueryError", "ZeroProbabilityError",
+]
+__all__ = sorted(["__version__", "CausalabError", *_LAZY])
 
 
 def __getattr__(name: str):
@@ -60,4 +100,4 @@ def __getattr__(name: str):
 
 
 def __dir__():
-    return __all__
+    return sorted([*__all__, *_ERRORS])
