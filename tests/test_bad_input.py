@@ -43,6 +43,8 @@ CASES = [
     ("normal zero scale", lambda: cl.Normal(0, 0), E, "scale"),
     ("normal negative scale", lambda: cl.Normal(0, -1), E, "scale"),
     ("normal bool loc", lambda: cl.Normal(True, 1), E, "True"),
+    ("normal array scale", lambda: cl.Normal(0, np.array([1.0, 2.0])), E, "array"),  # float() raises TypeError
+    ("normal tensor loc", lambda: cl.Normal(torch.tensor([0.0, 1.0]), 1), E, "tensor"),  # ... ValueError
     ("uniform reversed", lambda: cl.Uniform(1, 0), E, "Uniform"),
     ("laplace inf scale", lambda: cl.Laplace(0, float("inf")), E, "inf"),
     ("exponential zero rate", lambda: cl.Exponential(0), E, "rate"),
@@ -226,7 +228,7 @@ def _dense(k):
 
 
 def test_the_corpus_is_large():
-    assert len(CASES) == 161
+    assert len(CASES) == 163
     assert len({name for name, *_ in CASES}) == len(CASES)
 
 

@@ -328,3 +328,118 @@ def test_confounding_nonlinear_variant_follows_its_documented_equation():
     y1 = env.do({"T": 1.0}).sample(1000, seed=4)["Y"].to_numpy()
     y0 = env.do({"T": 0.0}).sample(1000, seed=4)["Y"].to_numpy()
     np.testing.assert_allclose(y1 - y0, b, atol=1e-9)
+
+
+def test_random_dag_follows_its_documented_recipe():
+    # Barabasi-Albert with m = round(degree / 2) has exactly m (n - m) edges; m = 1 gives a tree
+    for degree, m in ((2.0, 1), (4.0, 2)):
+        g = cl.make("RandomDAG-v0", graph="scale_free", n_variables=30, expected_degree=degree, seed=1).scm.graph
+        assert g.number_of_edges() == m * (30 - m) and nx.is_weakly_connected(g)
+    er = cl.make("RandomDAG-v0", n_variables=30, expected_degree=2.0, seed=1).scm.graph
+    assert er.number_of_edges() != 29 or not nx.is_weakly_connected(er)  # not the scale-free tree
+    # V0..V{n-1} in topological order, linear coefficients +-[0.5, 1.5]
+    env = cl.make("RandomDAG-v0", n_variables=25, expected_degree=3.0, seed=7)
+    for a, b in env.scm.graph.edges:
+        assert int(a[1:]) < int(b[1:]) and 0.5 <= abs(env.scm.mechanism(b).coefs[a]) <= 1.5
+    # the task: the treatment has the most observed descendants, the outcome is its last one
+    desc = {v: [d for d in env.scm.observed if d in nx.descendants(env.scm.graph, v)] for v in env.scm.observed}
+    assert len(desc[env.treatment]) == max(len(d) for d in desc.values())
+    assert env.outcome == desc[env.treatment][-1]
+    # hidden variables are roots with at least two children
+    hidden = cl.make("RandomDAG-v0", n_variables=30, expected_degree=3.0, hidden_share=1.0, seed=2).scm
+    assert hidden.hidden and all(hidden.graph.in_degree(h) == 0 and hidden.graph.out_degree(h) >= 2
+                                 for h in hidden.hidden)
+    assert not cl.make("RandomDAG-v0", n_variables=30, expected_degree=3.0, seed=2).scm.hidden
+
+
+@pytest.mark.parametrize("noise, fourth", [("normal", 3.0), ("laplace", 6.0), ("uniform", 9 / 5)])
+def test_random_dag_noise_has_unit_variance_times_the_scale(noise, fourth):
+    # E[z^2] = 1 and the family's E[z^4] (normal 3, Laplace 6, uniform 9/5) for z = U / noise_scale
+    env = cl.make("RandomDAG-v0", n_variables=4, noise=noise, noise_scale=2.0, seed=0)
+    z = env.sample_world(200_000, seed=1)[[f"U[V{i}]" for i in range(4)]].to_numpy().ravel() / 2.0
+    n = len(z)
+    assert abs(np.mean(z**2) - 1.0) <= 4 * np.std(z**2) / np.sqrt(n)
+    assert abs(np.mean(z**4) - fourth) <= 4 * np.std(z**4) / np.sqrt(n)
+    if noise == "uniform":
+        assert np.abs(z).max() <= np.sqrt(3)
+
+
+def test_nonlinear_simpson_unit_effects_are_minus_one():
+    env = cl.make("NonlinearSimpson-v0")
+    world = env.sample_world(1000, seed=0)
+    moved = env.counterfactual(world, do={"T": world["T"].to_numpy() + 1.0})["Y"] - world["Y"]
+    np.testing.assert_allclose(moved, -1.0, atol=1e-9)
+    np.testing.assert_array_equal(env.true_cate(world), np.full(1000, -1.0))
+
+
+# ------------------------------------------------- each environment's documented equations, re-derived
+def _linear_sem(names, edges, noise_var):
+    """Mean-zero linear SEM written from a docstring: edges {(parent, child): coef}."""
+    k = len(names)
+    B = np.zeros((k, k))
+    for (a, b), coef in edges.items():
+        B[names.index(b), names.index(a)] = coef
+    A = np.linalg.inv(np.eye(k) - B)
+    return A @ np.diag([noise_var[v] for v in names]) @ A.T
+
+
+@pytest.mark.parametrize("env_id, knobs, names, edges, noise_var", [
+    # Y := b T + s Z + N(0, noise^2), T := s Z + N(0, 1)
+    ("Confounding-v0", {"strength": 0.7, "effect": -1.3, "noise": 2.0}, ["Z", "T", "Y"],
+     {("Z", "T"): 0.7, ("T", "Y"): -1.3, ("Z", "Y"): 0.7}, {"Z": 1, "T": 1, "Y": 4.0}),
+    # T := g Z + c U + N(0, 1), Y := b T + c U + N(0, 1)
+    ("Instrument-v0", {"instrument_strength": 0.4, "confounding": 1.7, "effect": 2.5}, ["Z", "U", "T", "Y"],
+     {("Z", "T"): 0.4, ("U", "T"): 1.7, ("U", "Y"): 1.7, ("T", "Y"): 2.5}, {"Z": 1, "U": 1, "T": 1, "Y": 1}),
+    # M := U1 + U2 + N(0, 1), T := a U1 + N(0, 1), Y := b T + a U2 + N(0, 1)
+    ("MBias-v0", {"strength": 1.4, "effect": 0.6}, ["U1", "U2", "M", "T", "Y"],
+     {("U1", "M"): 1, ("U2", "M"): 1, ("U1", "T"): 1.4, ("T", "Y"): 0.6, ("U2", "Y"): 1.4},
+     {"U1": 1, "U2": 1, "M": 1, "T": 1, "Y": 1}),
+    # T := 0.5 X + N, M := a T + 0.5 X + N, Y := d T + m M + X + N
+    ("Mediation-v0", {"direct": 0.3, "a": -1.2, "mediated": 1.9}, ["X", "T", "M", "Y"],
+     {("X", "T"): 0.5, ("T", "M"): -1.2, ("X", "M"): 0.5, ("T", "Y"): 0.3, ("M", "Y"): 1.9, ("X", "Y"): 1.0},
+     {"X": 1, "T": 1, "M": 1, "Y": 1}),
+    # X := U + N, Z := a X + N, Y := b Z + U + N
+    ("FrontDoor-v0", {"continuous": True, "tar_per_smoking": 0.8, "cancer_per_tar": -0.4}, ["U", "X", "Z", "Y"],
+     {("U", "X"): 1, ("X", "Z"): 0.8, ("Z", "Y"): -0.4, ("U", "Y"): 1}, {"U": 1, "X": 1, "Z": 1, "Y": 1}),
+])
+def test_linear_environments_have_their_documented_covariance(env_id, knobs, names, edges, noise_var):
+    scm = cl.make(env_id, **knobs).scm
+    assert sorted(scm.variables) == sorted(names)
+    want = _linear_sem(names, edges, noise_var)
+    got = np.array([[float(scm.covariance(a, b)) for b in names] for a in names])
+    np.testing.assert_allclose(got, want, atol=1e-12)
+    assert all(float(scm.expectation(v)) == 0.0 for v in names)
+
+
+def _joint(tables, order):
+    """Joint P over binary variables from docstring tables: {var: (parents, f(parent values) -> P(var=1))}."""
+    out = {}
+    for values in np.ndindex(*(2,) * len(order)):
+        row = dict(zip(order, values))
+        p = 1.0
+        for v in order:
+            parents, f = tables[v]
+            p1 = f(*(row[q] for q in parents))
+            p *= p1 if row[v] else 1 - p1
+        out[values] = p
+    return out
+
+
+@pytest.mark.parametrize("env_id, knobs, order, tables", [
+    ("KidneyStones-v0", {}, ["S", "T", "R"], {   # the published counts (Charig et al. 1986)
+        "S": ((), lambda: 343 / 700), "T": (("S",), lambda s: (87 / 357, 263 / 343)[s]),
+        "R": (("T", "S"), lambda t, s: ((234 / 270, 55 / 80), (81 / 87, 192 / 263))[t][s])}),
+    ("FrontDoor-v0", {}, ["U", "X", "Z", "Y"], {
+        "U": ((), lambda: 0.5), "X": (("U",), lambda u: float(u)), "Z": (("X",), lambda x: (0.05, 0.95)[x]),
+        "Y": (("Z", "U"), lambda z, u: ((0.90, 0.10), (0.95, 0.15))[z][u])}),
+    ("Collider-v0", {}, ["T", "Y", "S"], {
+        "T": ((), lambda: 0.5), "Y": ((), lambda: 0.5), "S": (("T", "Y"), lambda t, y: ((0.05, 0.5), (0.5, 0.95))[t][y])}),
+    ("SelectionBias-v0", {}, ["X", "T", "Y", "S"], {
+        "X": ((), lambda: 0.5), "T": (("X",), lambda x: 0.3 + 0.4 * x), "Y": (("T", "X"), lambda t, x: 0.2 + 0.3 * t + 0.3 * x),
+        "S": (("T", "Y"), lambda t, y: ((0.2, 0.8), (0.6, 0.9))[t][y])}),
+])
+def test_discrete_environments_have_their_documented_joint(env_id, knobs, order, tables):
+    scm = cl.make(env_id, **knobs).scm
+    got = scm.distribution(order)
+    for values, p in _joint(tables, order).items():
+        assert float(got.loc[values]) == pytest.approx(p, abs=1e-12), (env_id, values)

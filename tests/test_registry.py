@@ -102,3 +102,34 @@ def test_random_dag_rejects_a_nan_degree_and_accepts_numpy_ints():
     with pytest.raises(cl.InvalidValueError, match="expected_degree"):
         cl.make("RandomDAG-v0", expected_degree=float("nan"))
     assert cl.make("RandomDAG-v0", n_variables=np.int64(6)).knobs["n_variables"] == 6
+
+
+# An environment's defaults are part of its versioned contract (environments/__init__.py: a
+# change to equations or defaults bumps the version): a silently changed default fails here.
+DEFAULT_KNOBS = {
+    "KidneyStones-v0": {}, "NonlinearSimpson-v0": {}, "Asia-v0": {}, "LaLonde-v0": {}, "Sachs-v0": {},
+    "Confounding-v0": {"strength": 1.0, "effect": 1.0, "nonlinear": False, "noise": 1.0},
+    "FrontDoor-v0": {"continuous": False, "tar_per_smoking": 1.0, "cancer_per_tar": 0.5},
+    "Instrument-v0": {"instrument_strength": 1.0, "confounding": 1.0, "effect": 1.0},
+    "Mediation-v0": {"binary": False, "direct": 1.0, "a": 1.0, "mediated": 2.0},
+    "Collider-v0": {"selection": 0.45},
+    "MBias-v0": {"strength": 1.0, "effect": 1.0},
+    "SelectionBias-v0": {"selection": 1.0},
+    "HeterogeneousEffects-v0": {"overlap": 1.0, "imbalance": 0.0, "noise": 1.0},
+    "SpuriousShortcut-v0": {"errors": (0.1, 0.2, 0.9), "label_noise": 0.25},
+    "ProxyConfounder-v0": {"n_proxies": 5, "proxy_noise": 1.0, "confounding": 3.0, "effect": 1.0},
+    "RandomDAG-v0": {"n_variables": 10, "expected_degree": 2.0, "graph": "erdos_renyi", "mechanism": "linear",
+                     "noise": "normal", "noise_scale": 1.0, "hidden_share": 0.0, "binary_share": 0.0, "seed": 0},
+    "IHDP-v0": {"surface_seed": 0},
+}
+
+
+def test_default_knobs_are_part_of_the_versioned_contract():
+    from causalab.environments import CATALOG
+
+    assert sorted(DEFAULT_KNOBS) == sorted(spec.id for spec in CATALOG)
+    for env_id, knobs in DEFAULT_KNOBS.items():
+        env = cl.make(env_id)
+        assert dict(env.knobs) == knobs, env_id
+        for name, value in knobs.items():  # the same type too: 1 is not 1.0 to a knob's coercion
+            assert type(env.knobs[name]) is type(value), (env_id, name)

@@ -212,8 +212,19 @@ def test_a_linear_policy_keeps_the_linear_gaussian_closed_form():
     y = under.sample(40_000, seed=0)["Y"]
     assert abs(y.mean() - 2.0) <= 4 * np.sqrt(5.0 / 40_000)  # the simulation applies the same policy
     assert str(under.interventions[0]) == "do(T=1 + 0.5*Z)"
+    no_intercept = scm.do({"T": cl.policy({"Z": 0.5})})  # the default intercept is 0: E[Y] = 2 * 0.5 E[Z] + E[Z]
+    assert float(no_intercept.expectation("Y")) == pytest.approx(0.0, abs=1e-12)
     with pytest.raises(cl.InvalidInterventionError, match="'Y'"):
         scm.do({"T": cl.policy({"Y": 1.0})})
+
+
+def test_conditioning_on_an_intervened_variable_at_its_own_value(chain):
+    # X is fixed at 2 (variance 0) while Z keeps variance 4: the given set's covariance is singular,
+    # and E[Y | X = 2, Z = 0.5; do(X = 2)] = 2 * 2 + 3 * 0.5 (Y = 2X + 3Z + 1.5 e_M + e_Y)
+    assert chain.expectation("Y", given={"X": 2.0, "Z": 0.5}, do={"X": 2.0}) == pytest.approx(5.5, abs=1e-9)
+    assert chain.variance("Y", given={"X": 2.0, "Z": 0.5}, do={"X": 2.0}) == pytest.approx(2.25 * 0.25 + 1, abs=1e-9)
+    with pytest.raises(cl.ZeroProbabilityError):
+        chain.expectation("Y", given={"X": 1.0, "Z": 0.5}, do={"X": 2.0})
 
 
 def test_help_on_the_package_is_a_map_not_a_wall_of_inherited_methods():
