@@ -18,6 +18,8 @@ KS = cl.make("KidneyStones-v0")
 CONF = cl.make("Confounding-v0")
 MED = cl.make("Mediation-v0")
 KS_DATA = KS.sample(200, seed=0)
+FD = cl.make("FrontDoor-v0")  # fully discrete with a hidden variable: counterfactuals by enumeration
+FD_DATA = FD.sample(50, seed=0)
 CONF_DATA = CONF.sample(300, seed=0)
 CONF_WORLD = CONF.sample_world(50, seed=1)
 FITTED = LinearRegression().fit(CONF_DATA, CONF.task)
@@ -78,6 +80,8 @@ CASES = [
     ("table text probs", lambda: cl.Table([], "half"), E, "half"),
     ("additive no callable", lambda: cl.Additive(3.0), E, "3.0"),
     ("additive varargs", lambda: cl.Additive(lambda *a: a[0]), E, "Additive"),
+    ("enumerated cf level", lambda: FD.counterfactual(FD_DATA.assign(X=2), do={"Z": 0}), E, "'X' has value 2"),
+    ("enumerated cf nan", lambda: FD.counterfactual(FD_DATA.assign(Y=np.nan), do={"Z": 0}), E, "'Y' contains NaN"),
     # --- building an SCM
     ("add twice", lambda: _scm().add("Z", cl.Normal(0, 1)), cl.DuplicateVariableError, "'Z'"),
     ("missing parent", lambda: cl.SCM().add("T", cl.Linear({"Q": 1.0})), cl.MissingParentError, "'Q'"),
@@ -113,6 +117,8 @@ CASES = [
     ("do categorical too many levels",
      lambda: _binary().do({"A": torch.distributions.Categorical(torch.tensor([0.2, 0.3, 0.5]))}), I, "exceeds"),
     ("do shift nan", lambda: _scm().do({"T": cl.shift(float("nan"))}), I, "nan"),
+    ("soft half a level", lambda: KS.scm.do({"T": cl.shift(0.5)}).sample(10, seed=0), I, "gave 0.5"),
+    ("soft past the levels", lambda: KS.scm.do({"T": cl.shift(1)}).sample(50, seed=0), I, "gave 2"),
     ("do scale string", lambda: _scm().do({"T": cl.scale("2")}), I, "'2'"),
     ("do per-unit wrong length", lambda: _scm().do({"T": np.zeros(7)}).sample(10, seed=0), I, "7"),
     ("regime unknown", lambda: CONF.do("do(T=2)"), E, "do(T=2)"),
@@ -228,7 +234,7 @@ def _dense(k):
 
 
 def test_the_corpus_is_large():
-    assert len(CASES) == 163
+    assert len(CASES) == 167
     assert len({name for name, *_ in CASES}) == len(CASES)
 
 

@@ -199,3 +199,20 @@ def test_a_scale_reaching_zero_is_caught():
     data = pd.DataFrame({"X": [0.2, 0.5], "Y": [0.3, 0.5]})
     with pytest.raises(cl.InvalidValueError, match="Y"):
         scm.counterfactual(data, do={"X": 0.9})
+
+
+def test_front_door_counterfactuals_by_hand_with_the_genotype_hidden():
+    # observed rows only (no noise columns): causalab enumerates the twin network. By hand:
+    # U = X exactly; Y := 1[U_Y >= P(Y=0 | Z, U)] with one uniform U_Y per unit (comonotone), so
+    # given the factual (z, y) U_Y lies in [p0, 1) (y = 1) or [0, p0) (y = 0), p0 = P(Y=0 | z, u),
+    # and Y under do(Z=0) is 1 when U_Y >= q0 = P(Y=0 | Z=0, u).
+    env = cl.make("FrontDoor-v0")
+    data = env.sample(400, seed=3)
+    cf = env.counterfactual(data, do={"Z": 0})
+    p_y1 = {(1, 1): 0.15, (1, 0): 0.95, (0, 1): 0.10, (0, 0): 0.90}  # P(Y=1 | Z, U), the docstring's p
+    for (x, z, y), got in zip(data[["X", "Z", "Y"]].itertuples(index=False), cf["Y"]):
+        p0, q0 = 1 - p_y1[z, x], 1 - p_y1[0, x]
+        want = (1 - max(p0, q0)) / (1 - p0) if y == 1 else max(0.0, p0 - q0) / p0
+        assert got == pytest.approx(want, abs=1e-12)
+    assert (cf["X"] == data["X"]).all() and (cf["Z"] == 0).all()  # X is not a descendant of Z
+    assert {0.0, 1.0} < set(np.round(cf["Y"], 12))  # a mixture: some units' counterfactual is uncertain

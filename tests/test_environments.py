@@ -4,6 +4,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from scipy import integrate, special, stats
 
 import causalab as cl
@@ -443,3 +444,86 @@ def test_discrete_environments_have_their_documented_joint(env_id, knobs, order,
     got = scm.distribution(order)
     for values, p in _joint(tables, order).items():
         assert float(got.loc[values]) == pytest.approx(p, abs=1e-12), (env_id, values)
+
+
+def test_expected_verdicts_agree_with_the_graph_criteria():
+    # an environment's `expected` back-door verdict is the back-door criterion for its covariates,
+    # its naive verdict the criterion for the empty set; the exceptions say why
+    from causalab.environments import CATALOG
+
+    exceptions = {
+        ("SelectionBias-v0", "backdoor"),  # the set is valid in the full population; the data are selected on Y
+        ("RandomDAG-v0", "naive"),  # stated for graphs where the treatment's ancestors reach the outcome
+    }
+    checked = 0
+    for spec in CATALOG:
+        env = cl.make(spec.id)
+        if "real-data" in spec.tags:
+            continue  # LaLonde, Sachs: no model to check against
+        scm, t, y = env.scm, env.treatment, env.outcome
+        for key, adjust in (("backdoor", list(env.covariates)), ("naive", [])):
+            if key in env.expected and (spec.id, key) not in exceptions:
+                assert env.expected[key][0] == scm.is_backdoor_set(t, y, adjust), (spec.id, key)
+                checked += 1
+    assert checked == 26
+
+
+def test_random_dag_nonadditive_and_binary_recipes():
+    # "nonadditive": V := f(parents) * exp(0.5 U), so V / exp(0.5 U) does not depend on U
+    env = cl.make("RandomDAG-v0", n_variables=8, expected_degree=3.0, mechanism="nonadditive", seed=5)
+    world = env.sample_world(200, seed=0)
+    child = next(v for v in env.scm.variables if env.scm.parents(v))
+    mech = env.scm.mechanism(child)
+    parents = {p: torch.as_tensor(world[p].to_numpy()) for p in mech.parents}
+    u = torch.as_tensor(world[f"U[{child}]"].to_numpy())
+    at_zero = mech.evaluate(parents, torch.zeros_like(u)).numpy()
+    np.testing.assert_allclose(world[child], at_zero * np.exp(0.5 * u.numpy()), rtol=1e-9, atol=1e-12)
+    # a binary treatment is preferred when an observed binary variable has observed descendants
+    for seed in range(4):
+        env = cl.make("RandomDAG-v0", n_variables=12, expected_degree=3.0, binary_share=0.5, seed=seed)
+        g, observed = env.scm.graph, env.scm.observed
+        binary_causes = [v for v in observed if env.scm.mechanism(v).kind == "binary"
+                         and any(d in observed for d in nx.descendants(g, v))]
+        assert bool(binary_causes) == (env.scm.mechanism(env.treatment).kind == "binary"), seed
+
+
+def test_random_dag_mlp_weights_have_their_documented_scale():
+    # f(x) = tanh(x W1) w2, W1 ~ N(0, 1), w2 ~ N(0, 1/8), 8 hidden units: f(0) = 0, and at an input
+    # with one parent at 1 and the rest at 0, E[f^2] = E[tanh(N(0, 1))^2] over the weights
+    env = cl.make("RandomDAG-v0", n_variables=300, expected_degree=3.0, mechanism="mlp", seed=0)
+    values = []
+    for v in env.scm.variables:
+        mech = env.scm.mechanism(v)
+        if not mech.parents:
+            continue
+        zero = {p: torch.zeros(1, dtype=torch.float64) for p in mech.parents}
+        assert float(mech.evaluate(zero, torch.zeros(1, dtype=torch.float64))[0]) == 0.0
+        one = dict(zero, **{mech.parents[0]: torch.ones(1, dtype=torch.float64)})
+        values.append(float(mech.evaluate(one, torch.zeros(1, dtype=torch.float64))[0]) ** 2)
+    values = np.array(values)
+    want = integrate.quad(lambda a: np.tanh(a) ** 2 * stats.norm.pdf(a), -12, 12)[0]
+    assert len(values) > 200 and abs(values.mean() - want) <= 4 * values.std() / np.sqrt(len(values))
+
+
+def test_ihdp_rows_and_response_surface_from_its_documented_equations():
+    from environments.ihdp import COVARIATES
+
+    env = cl.make("IHDP-v0")
+    real = env.replication(1)
+    kinds = [env.scm.mechanism(c).kind for c in COVARIATES]
+    assert kinds == ["continuous"] * 6 + ["binary"] * 19  # "6 continuous, 19 binary"
+    world = env.sample_world(3000, seed=1)
+    rows = real.iloc[world["R"].to_numpy()]
+    np.testing.assert_array_equal(world[list(COVARIATES)].to_numpy(), rows[list(COVARIATES)].to_numpy())
+    np.testing.assert_array_equal(world["T"].to_numpy(), rows["T"].to_numpy())
+    # surface B: mu0 = exp((x + 0.5) . beta), mu1 = x . beta - omega, omega set so the ETT is 4
+    beta = env._beta
+    assert set(np.round(beta, 12)) <= {0.0, 0.1, 0.2, 0.3, 0.4}
+    x_all = real[list(COVARIATES)].to_numpy()
+    treated = real["T"].to_numpy() == 1
+    omega = np.mean(x_all[treated] @ beta - np.exp((x_all[treated] + 0.5) @ beta)) - 4.0
+    x = rows[list(COVARIATES)].to_numpy()
+    mu0, mu1 = np.exp((x + 0.5) @ beta), x @ beta - omega
+    t = world["T"].to_numpy()
+    np.testing.assert_allclose(world["Y"] - world["U[Y]"], t * mu1 + (1 - t) * mu0, rtol=1e-10, atol=1e-10)
+    assert env.true_effects()["ate"] == pytest.approx(np.mean(x_all @ beta - omega - np.exp((x_all + 0.5) @ beta)), abs=1e-9)

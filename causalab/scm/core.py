@@ -536,7 +536,7 @@ class SCM(GraphQueries, ExactQueries):
             bad = (values != np.round(values)) | (values < 0) | (values >= mech.n_levels)
             if bad.any():
                 raise InvalidValueError(
-                    f"column {name!r} has value {values[bad][0]!r}; {name!r} is {mech.kind} with levels "
+                    f"column {name!r} has value {values[bad][0]:g}; {name!r} is {mech.kind} with levels "
                     f"{list(range(mech.n_levels))}"
                 )
         if not values.flags.writeable:
