@@ -527,3 +527,30 @@ def test_ihdp_rows_and_response_surface_from_its_documented_equations():
     t = world["T"].to_numpy()
     np.testing.assert_allclose(world["Y"] - world["U[Y]"], t * mu1 + (1 - t) * mu0, rtol=1e-10, atol=1e-10)
     assert env.true_effects()["ate"] == pytest.approx(np.mean(x_all @ beta - omega - np.exp((x_all + 0.5) @ beta)), abs=1e-9)
+
+
+def test_spurious_shortcut_joint_from_its_documented_equations():
+    # P(d, c, y, s) = 1/k * 1/2 * P(y | c) * P(s | y, d): Y = C xor Bern(label_noise), S = Y xor Bern(e_d)
+    errors, noise = (0.15, 0.3, 0.8), 0.2
+    scm = cl.make("SpuriousShortcut-v0", errors=errors, label_noise=noise).scm
+    got = scm.distribution(["D", "C", "Y", "S", "N1"])
+    for d, c, y, s, n1 in np.ndindex(3, 2, 2, 2, 2):
+        want = (1 / 3) * 0.5 * (noise if y != c else 1 - noise) * (errors[d] if s != y else 1 - errors[d]) * 0.5
+        assert float(got.loc[(d, c, y, s, n1)]) == pytest.approx(want, abs=1e-12), (d, c, y, s, n1)
+
+
+def test_proxy_confounder_moments_from_its_documented_equations():
+    # Z ~ Bern(0.5), X_j = Z + N(0, s^2): Var X_j = 1/4 + s^2, Cov(X_j, X_k) = 1/4;
+    # T ~ Bern(0.25 + 0.5 Z): Cov(T, X_j) = 0.5 * Var Z = 1/8; Y = b T + c Z + N(0, 1)
+    s, b, c, n = 0.7, -0.5, 2.0, 200_000
+    data = cl.make("ProxyConfounder-v0", n_proxies=3, proxy_noise=s, effect=b, confounding=c).sample(n, seed=4)
+    assert list(data.columns) == ["X1", "X2", "X3", "T", "Y"]
+    x1, x2, t, y = (data[k].to_numpy() for k in ("X1", "X2", "T", "Y"))
+
+    def check(sample, want):
+        assert abs(sample.mean() - want) <= 4 * sample.std() / np.sqrt(n)
+
+    check((x1 - x1.mean()) ** 2, 0.25 + s**2)
+    check((x1 - x1.mean()) * (x2 - x2.mean()), 0.25)
+    check((t - t.mean()) * (x1 - x1.mean()), 0.125)
+    check(y - b * t, c / 2)  # E[Y - bT] = c E[Z]

@@ -209,6 +209,8 @@ def test_a_linear_policy_keeps_the_linear_gaussian_closed_form():
     mean, var = under.expectation("Y"), under.variance("Y")
     assert mean.exact and float(mean) == pytest.approx(2.0, abs=1e-12)
     assert var.exact and float(var) == pytest.approx(5.0, abs=1e-12)
+    units = under.sample(1000, seed=5)
+    np.testing.assert_allclose(units["T"], 1.0 + 0.5 * units["Z"], atol=1e-12)  # each unit follows the policy
     y = under.sample(40_000, seed=0)["Y"]
     assert abs(y.mean() - 2.0) <= 4 * np.sqrt(5.0 / 40_000)  # the simulation applies the same policy
     assert str(under.interventions[0]) == "do(T=1 + 0.5*Z)"
@@ -216,6 +218,23 @@ def test_a_linear_policy_keeps_the_linear_gaussian_closed_form():
     assert float(no_intercept.expectation("Y")) == pytest.approx(0.0, abs=1e-12)
     with pytest.raises(cl.InvalidInterventionError, match="'Y'"):
         scm.do({"T": cl.policy({"Y": 1.0})})
+
+
+def test_random_linear_gaussian_follows_its_docstring():
+    # coefficients in +-[0.5, 1.5] (both signs), noise scales in [0.5, 1.5]
+    scm = random_linear_gaussian(40, 3.0, seed=2)
+    coefs = np.array([c for v in scm.variables for c in scm.mechanism(v).coefs.values()])
+    assert len(coefs) > 40 and (coefs > 0).any() and (coefs < 0).any()
+    assert ((np.abs(coefs) >= 0.5) & (np.abs(coefs) <= 1.5)).all()
+    scales = np.array([scm.mechanism(v).noise.scale for v in scm.variables])
+    assert ((scales >= 0.5) & (scales <= 1.5)).all()
+
+
+def test_an_event_pinned_by_do_or_given_has_probability_one_or_zero():
+    ks = cl.make("KidneyStones-v0").scm
+    assert ks.prob({"T": 1}, do={"T": 1}) == 1.0 and ks.prob({"T": 0}, do={"T": 1}) == 0.0
+    assert ks.prob({"S": 1}, given={"S": 1, "T": 0}) == 1.0
+    assert ks.prob({"S": 1, "R": 1}, given={"S": 1}) == pytest.approx(float(ks.prob({"R": 1}, given={"S": 1})), abs=1e-15)
 
 
 def test_conditioning_on_an_intervened_variable_at_its_own_value(chain):
