@@ -157,6 +157,7 @@ CASES = [
     # --- environments and the registry
     ("make unknown", lambda: cl.make("KidneyStone-v0"), cl.UnknownEnvironmentError, "KidneyStones-v0"),
     ("make unknown knob", lambda: cl.make("Confounding-v0", strenght=2.0), E, "strength"),
+    ("make zero proxies", lambda: cl.make("ProxyConfounder-v0", n_proxies=0), E, "n_proxies"),
     ("knob nan", lambda: cl.make("Confounding-v0", effect=float("nan")), E, "'effect'"),
     ("knob string number", lambda: cl.make("Confounding-v0", effect="abc"), E, "'effect'"),
     ("knob bool for float", lambda: cl.make("Confounding-v0", strength=True), E, "'strength'"),
@@ -234,7 +235,7 @@ def _dense(k):
 
 
 def test_the_corpus_is_large():
-    assert len(CASES) == 167
+    assert len(CASES) == 168
     assert len({name for name, *_ in CASES}) == len(CASES)
 
 

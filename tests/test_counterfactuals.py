@@ -216,3 +216,29 @@ def test_front_door_counterfactuals_by_hand_with_the_genotype_hidden():
         assert got == pytest.approx(want, abs=1e-12)
     assert (cf["X"] == data["X"]).all() and (cf["Z"] == 0).all()  # X is not a descendant of Z
     assert {0.0, 1.0} < set(np.round(cf["Y"], 12))  # a mixture: some units' counterfactual is uncertain
+
+
+def test_abduction_splits_units_and_carries_later_non_descendants_by_hand():
+    # X ~ Bern(.5), A := 1[U_A >= P(A=0 | X)] with P(A=1 | X) = (.3, .8), B ~ N(0, 1) after A,
+    # Y := 2A + B + e. Without noise columns a unit with X=0, A=0 has U_A in [0, .7): under do(X=1)
+    # A is 1 when U_A >= .2, probability 5/7; X=0, A=1 stays 1; X=1 units are unchanged. B is not a
+    # descendant of X but comes after the split particles: it must follow its unit.
+    s = cl.SCM().add("X", cl.Table([], 0.5)).add("A", cl.Table(["X"], [0.3, 0.8])).add("B", cl.Normal(0, 1))
+    s.add("Y", cl.Linear({"A": 2.0, "B": 1.0}))
+    data = s.sample(300, seed=0)
+    cf = s.counterfactual(data, do={"X": 1})
+    p_a = np.where(data["X"] == 1, data["A"], np.where(data["A"] == 1, 1.0, 5 / 7))
+    np.testing.assert_allclose(cf["A"], p_a, atol=1e-12)
+    np.testing.assert_allclose(cf["B"], data["B"], atol=1e-12)
+    np.testing.assert_allclose(cf["Y"], data["Y"] - 2 * data["A"] + 2 * p_a, atol=1e-9)
+    assert ((data["X"] == 0) & (data["A"] == 0)).sum() > 30  # the split case is well represented
+
+
+def test_counterfactual_events_pinned_by_the_evidence():
+    # S is not a descendant of T: in every world it keeps the observed level
+    ks = cl.make("KidneyStones-v0").scm
+    assert ks.counterfactual_prob({"S": 0}, do={"T": 1}, given={"S": 1}) == 0.0
+    assert ks.counterfactual_prob({"S": 1}, do={"T": 1}, given={"S": 1}) == 1.0
+    assert ks.counterfactual_prob({"S": 1, "T": 0}, do={"T": 1}, given={"S": 1}) == 0.0
+    both = ks.counterfactual_prob({"S": 1, "R": 1}, do={"T": 1}, given={"S": 1})
+    assert float(both) == pytest.approx(float(ks.prob({"R": 1}, given={"S": 1}, do={"T": 1})), abs=1e-12)

@@ -255,7 +255,8 @@ def test_lalonde_published_numbers():
     assert env.true_effects()["ate"] == pytest.approx(1794.34, abs=0.01)
     data = env.data()
     naive = data.loc[data["treat"] == 1, "re78"].mean() - data.loc[data["treat"] == 0, "re78"].mean()
-    assert naive == pytest.approx(-8497.52, abs=0.01)
+    assert naive == pytest.approx(-8497.52, abs=0.01) and env.NAIVE_CONTRAST == pytest.approx(naive, abs=0.005)
+    assert data.index.equals(pd.RangeIndex(len(data)))
     assert (data["treat"] == 1).sum() == 185 and len(data) == 185 + 15992
     with pytest.raises(cl.UnsupportedQueryError, match="real data"):
         env.do({"treat": 1})
@@ -338,6 +339,8 @@ def test_random_dag_follows_its_documented_recipe():
         assert g.number_of_edges() == m * (30 - m) and nx.is_weakly_connected(g)
     er = cl.make("RandomDAG-v0", n_variables=30, expected_degree=2.0, seed=1).scm.graph
     assert er.number_of_edges() != 29 or not nx.is_weakly_connected(er)  # not the scale-free tree
+    dense = cl.make("RandomDAG-v0", graph="scale_free", n_variables=3, expected_degree=10.0).scm.graph
+    assert dense.number_of_edges() == 2  # m is capped at n - 1 = 2: 2 * (3 - 2) edges
     # V0..V{n-1} in topological order, linear coefficients +-[0.5, 1.5]
     env = cl.make("RandomDAG-v0", n_variables=25, expected_degree=3.0, seed=7)
     for a, b in env.scm.graph.edges:
@@ -444,6 +447,22 @@ def test_discrete_environments_have_their_documented_joint(env_id, knobs, order,
     got = scm.distribution(order)
     for values, p in _joint(tables, order).items():
         assert float(got.loc[values]) == pytest.approx(p, abs=1e-12), (env_id, values)
+
+
+def test_hidden_variables_are_the_documented_ones():
+    documented = {"Instrument-v0": ["U"], "MBias-v0": ["U1", "U2"], "FrontDoor-v0": ["U"],
+                  "ProxyConfounder-v0": ["Z"], "IHDP-v0": ["R"]}
+    from causalab.environments import CATALOG
+
+    for spec in CATALOG:
+        if "real-data" in spec.tags or spec.id == "RandomDAG-v0":
+            continue
+        env = cl.make(spec.id)
+        assert env.scm.hidden == documented.get(spec.id, []), spec.id
+        assert not set(env.scm.hidden) & set(env.observed), spec.id
+    assert cl.make("FrontDoor-v0", continuous=True).scm.hidden == ["U"]
+    shortcut = cl.make("SpuriousShortcut-v0").scm.variables
+    assert shortcut == ["D", "C", "Y", "S", "N1", "N2", "N3", "N4"]
 
 
 def test_expected_verdicts_agree_with_the_graph_criteria():
