@@ -242,3 +242,17 @@ def test_counterfactual_events_pinned_by_the_evidence():
     assert ks.counterfactual_prob({"S": 1, "T": 0}, do={"T": 1}, given={"S": 1}) == 0.0
     both = ks.counterfactual_prob({"S": 1, "R": 1}, do={"T": 1}, given={"S": 1})
     assert float(both) == pytest.approx(float(ks.prob({"R": 1}, given={"S": 1}, do={"T": 1})), abs=1e-12)
+
+
+def test_invertible_says_which_mechanisms_give_exact_abduction():
+    f = lambda A: A  # noqa: E731
+    exact = [cl.Linear({"A": 1.0}), cl.Additive(f), cl.LocationScale(f, lambda A: 1 + A**2),
+             cl.PostNonlinear(f, torch.exp, torch.log), cl.Normal(0, 1),
+             cl.Custom(lambda pa, u: pa["A"] + u, ["A"], cl.Normal(), inverse=lambda v, pa: v - pa["A"])]
+    not_exact = [cl.Table(["A"], [0.2, 0.7]), cl.Threshold({"A": 1.0}), cl.Logistic({"A": 1.0}),
+                 cl.Custom(lambda pa, u: pa["A"] * u, ["A"], cl.Normal())]
+    for m in exact:
+        m = cl.SCM().add("X", m).mechanism("X") if isinstance(m, cl.Noise) else m
+        assert m.invertible is True, m
+    for m in not_exact:
+        assert m.invertible is False, m

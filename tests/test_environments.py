@@ -573,3 +573,30 @@ def test_proxy_confounder_moments_from_its_documented_equations():
     check((x1 - x1.mean()) * (x2 - x2.mean()), 0.25)
     check((t - t.mean()) * (x1 - x1.mean()), 0.125)
     check(y - b * t, c / 2)  # E[Y - bT] = c E[Z]
+
+
+def test_spurious_shortcut_bayes_accuracies_by_hand():
+    # Knowing the domain, the posterior odds of Y=1 are 3^(+-1) from C (label noise 1/4) times
+    # ((1-e)/e)^(+-1) from S: 9 and 4 beat 3 in the training domains (predict S), 1/9 in the test
+    # domain (predict 1 - S). Observed accuracy (0.9 + 0.8 + 0.9) / 3; under shuffle_S, S is a coin: 1/2.
+    # Pooled over domains P(S = Y) = 0.6 and 0.6/0.4 < 3, so S and C without D predict by C: 0.75.
+    env = cl.make("SpuriousShortcut-v0")
+    features = ["D", "C", "S", "N1", "N2", "N3", "N4"]
+    assert env.bayes_accuracy(features) == pytest.approx(2.6 / 3, abs=1e-12)
+    assert env.bayes_accuracy(features, "shuffle_S") == pytest.approx(0.5, abs=1e-12)
+    assert env.bayes_accuracy(["S", "C"]) == pytest.approx(0.75, abs=1e-12)
+    assert env.true_effects()["all_features_accuracy_shuffle_S"] == pytest.approx(0.5, abs=1e-12)
+
+
+def test_heterogeneous_effects_world_follows_its_documented_equations():
+    # Y - e_Y = mu0(X) + T tau(X), mu0 = X1 + X2^2 / 2 + sin X3, tau = 1 + 2 X1 + sin 2 X2; e_Y ~ N(0, noise^2);
+    # T = 1[U_T >= 1 - sigmoid(c + o X1)] (U_T uniform): the share treated given X1 is the sigmoid
+    env = cl.make("HeterogeneousEffects-v0", overlap=1.5, imbalance=0.5, noise=0.3)
+    w = env.sample_world(100_000, seed=6)
+    x1, x2, x3, t = (w[k].to_numpy() for k in ("X1", "X2", "X3", "T"))
+    mu0, tau = x1 + 0.5 * x2**2 + np.sin(x3), 1 + 2 * x1 + np.sin(2 * x2)
+    np.testing.assert_allclose(w["Y"] - w["U[Y]"], mu0 + t * tau, atol=1e-9)
+    assert abs(w["U[Y]"].std() - 0.3) <= 4 * 0.3 / np.sqrt(2 * len(w))
+    p = special.expit(0.5 + 1.5 * x1)
+    assert abs((t - p).mean()) <= 4 * np.sqrt((p * (1 - p)).mean() / len(w))
+    assert abs(((t - p) * x1).mean()) <= 4 * np.sqrt((p * (1 - p) * x1**2).mean() / len(w))

@@ -77,7 +77,9 @@ def _coefficients(coefs, owner: str) -> dict[str, float]:
 
 
 class Mechanism:
-    """Base class. ``kind`` is ``"continuous"``, ``"binary"`` or ``"categorical"``."""
+    """Base class. ``kind`` is ``"continuous"``, ``"binary"`` or ``"categorical"``;
+    ``invertible`` says whether a unit's noise follows exactly from its value and its
+    parents (exact abduction); discrete mechanisms give an interval of noise instead."""
 
     kind = "continuous"
     n_levels: int | None = None
