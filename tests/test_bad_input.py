@@ -144,6 +144,7 @@ CASES = [
     ("d_separated given overlap", lambda: KS.scm.d_separated({"T"}, {"R"}, {"T"}), E, "'T'"),
     ("d_separated unknown", lambda: KS.scm.d_separated({"Q"}, {"R"}), U, "'Q'"),
     ("minimal backdoor T,T", lambda: KS.scm.minimal_backdoor_set("T", "T"), E, "'T'"),
+    ("minimal backdoor T,T built", lambda: KS.scm.minimal_backdoor_set("T", "".join(["T"])), E, "'T'"),  # not `is`
     ("backdoor set unknown", lambda: KS.scm.is_backdoor_set("T", "R", {"Q"}), U, "'Q'"),
     ("exact over budget", lambda: _dense(28).prob({"X27": 1}), Q, "budget"),
     # --- counterfactuals
@@ -235,7 +236,7 @@ def _dense(k):
 
 
 def test_the_corpus_is_large():
-    assert len(CASES) == 168
+    assert len(CASES) == 169
     assert len({name for name, *_ in CASES}) == len(CASES)
 
 

@@ -569,6 +569,7 @@ def test_proxy_confounder_moments_from_its_documented_equations():
     def check(sample, want):
         assert abs(sample.mean() - want) <= 4 * sample.std() / np.sqrt(n)
 
+    check(x1, 0.5)  # E[X_j] = E[Z]
     check((x1 - x1.mean()) ** 2, 0.25 + s**2)
     check((x1 - x1.mean()) * (x2 - x2.mean()), 0.25)
     check((t - t.mean()) * (x1 - x1.mean()), 0.125)
@@ -600,3 +601,21 @@ def test_heterogeneous_effects_world_follows_its_documented_equations():
     p = special.expit(0.5 + 1.5 * x1)
     assert abs((t - p).mean()) <= 4 * np.sqrt((p * (1 - p)).mean() / len(w))
     assert abs(((t - p) * x1).mean()) <= 4 * np.sqrt((p * (1 - p) * x1**2).mean() / len(w))
+
+
+def test_random_dag_seed_names_the_same_model_in_every_release():
+    # a researcher's RandomDAG-v0(seed=0) must stay the model they published with: the graph and
+    # coefficients are pinned (changing the generator's random stream needs a new version)
+    er = cl.make("RandomDAG-v0", n_variables=8, seed=0)
+    assert sorted(er.scm.graph.edges) == [("V0", "V2"), ("V0", "V3"), ("V0", "V6"), ("V0", "V7"), ("V1", "V2"),
+                                          ("V1", "V5"), ("V3", "V5"), ("V5", "V6")]
+    assert er.scm.mechanism("V2").coefs == pytest.approx({"V0": 1.2215, "V1": -1.0254}, abs=5e-5)
+    assert (er.treatment, er.outcome, er.covariates) == ("V0", "V7", ("V1", "V4"))
+    sf = cl.make("RandomDAG-v0", n_variables=8, graph="scale_free", seed=0)
+    assert sorted(sf.scm.graph.edges) == [("V0", "V2"), ("V1", "V2"), ("V2", "V3"), ("V2", "V4"), ("V2", "V6"),
+                                          ("V2", "V7"), ("V5", "V6")]
+    assert sf.scm.mechanism("V6").coefs == pytest.approx({"V2": -0.7997, "V5": 0.9227}, abs=5e-5)
+    # the covariates: every observed variable that is neither the treatment nor its descendant
+    big = cl.make("RandomDAG-v0", n_variables=20, expected_degree=3.0, hidden_share=0.5, seed=3)
+    below = nx.descendants(big.scm.graph, big.treatment) | {big.treatment}
+    assert set(big.covariates) == set(big.scm.observed) - below

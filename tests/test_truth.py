@@ -230,6 +230,40 @@ def test_random_linear_gaussian_follows_its_docstring():
     assert ((scales >= 0.5) & (scales <= 1.5)).all()
 
 
+def test_random_dag_default_expected_degree_is_two():
+    from causalab.scm.random_models import random_dag
+
+    n = 400  # edges ~ Binomial(n(n-1)/2, 2/(n-1)): mean n, sd about sqrt(n)
+    edges = sum(len(p) for p in random_dag(n, seed=0))
+    assert abs(edges - n) <= 4 * np.sqrt(n)
+
+
+def test_noise_equality_compares_parameters():
+    assert cl.Normal(0, 1) == cl.Normal(0.0, 1.0) and cl.Normal(0, 1) != cl.Normal(0, 2)
+    assert cl.Normal(0, 1) != cl.Laplace(0, 1) and len({cl.Uniform(0, 1), cl.Uniform(0.0, 1.0)}) == 1
+
+
+def test_a_table_over_the_exact_budget_is_named(monkeypatch):
+    from causalab.scm import exact
+
+    monkeypatch.setattr(exact, "EXACT_BUDGET", 64)
+    scm = cl.SCM().add("A", cl.Table([], [0.2] * 5)).add("B", cl.Table([], [0.125] * 8))
+    scm.add("Y", cl.Table(["A", "B"], np.full((5, 8, 2), 0.5)))  # 80 joint states: over 64
+    with pytest.raises(cl.UnsupportedQueryError, match="the table of 'Y' of 80 joint states"):
+        scm.prob({"Y": 1})
+    small = cl.SCM().add("A", cl.Table([], [0.25] * 4)).add("B", cl.Table([], [0.125] * 8))
+    small.add("Y", cl.Table(["A", "B"], np.full((4, 8, 2), 0.5)))  # 64 joint states: at the budget
+    assert small.prob({"Y": 1}) == pytest.approx(0.5)
+
+
+def test_the_readme_states_the_exact_budget_in_force():
+    from pathlib import Path
+
+    from causalab.scm import exact
+
+    assert exact.EXACT_BUDGET == 2**22 and "2^22 joint states" in (Path(__file__).parent.parent / "README.md").read_text()
+
+
 def test_an_event_pinned_by_do_or_given_has_probability_one_or_zero():
     ks = cl.make("KidneyStones-v0").scm
     assert ks.prob({"T": 1}, do={"T": 1}) == 1.0 and ks.prob({"T": 0}, do={"T": 1}) == 0.0
