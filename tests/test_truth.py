@@ -251,6 +251,8 @@ def test_a_table_over_the_exact_budget_is_named(monkeypatch):
     scm.add("Y", cl.Table(["A", "B"], np.full((5, 8, 2), 0.5)))  # 80 joint states: over 64
     with pytest.raises(cl.UnsupportedQueryError, match="the table of 'Y' of 80 joint states"):
         scm.prob({"Y": 1})
+    # refused up front, before any table was built (a big model would otherwise build the rest first)
+    assert all(getattr(scm.mechanism(v), "_factor_cache", None) is None for v in "ABY")
     small = cl.SCM().add("A", cl.Table([], [0.25] * 4)).add("B", cl.Table([], [0.125] * 8))
     small.add("Y", cl.Table(["A", "B"], np.full((4, 8, 2), 0.5)))  # 64 joint states: at the budget
     assert small.prob({"Y": 1}) == pytest.approx(0.5)
