@@ -94,3 +94,17 @@ def test_draw_labels_and_layouts():
         env.draw(layout="tree")
     with pytest.raises(cl.UnknownVariableError, match="'Q'"):
         env.scm.draw(labels={"Q": "nothing"})
+
+
+def test_draw_bends_only_the_edges_that_skip_a_layer():
+    # Z -> T -> Y with Z -> Y: Z -> Y passes the layer of T and is bent (rad 0.35), the others straight
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyArrowPatch
+
+    ax = cl.make("Confounding-v0").draw()
+    rads = sorted(p.get_connectionstyle().rad for p in ax.patches if isinstance(p, FancyArrowPatch))
+    assert rads == [0.0, 0.0, 0.35]
+    plt.close(ax.figure)

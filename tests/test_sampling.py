@@ -129,7 +129,7 @@ def test_concurrent_sampling_restores_torch_threads():
     before = torch.get_num_threads()
     torch.set_num_threads(2)  # a known value: an earlier test may have left 1 behind
     scm = cl.make("Confounding-v0").scm
-    scm.sample(1000, seed=0)
+    scm.sample(300_000, seed=0)  # over one chunk: drawn in parallel chunks with torch at one thread
     assert torch.get_num_threads() == 2  # one caller restores what it found
     barrier = threading.Barrier(4)
 
