@@ -230,6 +230,16 @@ def test_random_linear_gaussian_follows_its_docstring():
     assert ((scales >= 0.5) & (scales <= 1.5)).all()
 
 
+def test_distribution_puts_given_and_set_variables_on_their_level():
+    ks = cl.make("KidneyStones-v0").scm
+    given = ks.distribution(["S", "R"], given={"S": 1})
+    assert (given.loc[0] == 0).all()
+    for r in (0, 1):
+        assert given.loc[(1, r)] == pytest.approx(float(ks.prob({"R": r}, given={"S": 1})), abs=1e-15)
+    under = ks.distribution(["T", "R"], do={"T": 1})
+    assert (under.loc[0] == 0).all() and under.loc[(1, 1)] == pytest.approx(float(ks.prob({"R": 1}, do={"T": 1})))
+
+
 def test_random_dag_default_expected_degree_is_two():
     from causalab.scm.random_models import random_dag
 

@@ -117,12 +117,12 @@ class ExactQueries:
 
     def _factor(self, name: str):
         """The table of ``name`` as a factor ``(array, (*parents, name))``, cached on the
-        mechanism (mechanisms are immutable and their parents' levels are fixed)."""
+        mechanism (mechanisms are immutable and their parents' levels are fixed). Callers
+        check the budget first, for all the tables a query needs (:meth:`_check_tables`)."""
         mech = self._mechanisms[name]
         cached = getattr(mech, "_factor_cache", None)
         if cached is None:
             levels = tuple(self._mechanisms[p].n_levels for p in mech.parents)
-            exact.check_budget(math.prod(levels) * mech.n_levels, f"the table of {name!r}")
             table = mech.table(levels)
             cached = mech._factor_cache = (table, tuple(mech.parents) + (name,))
         return cached
