@@ -37,7 +37,7 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_learners.py
 	$(PY) benchmarks/bench_run.py
 
-# cosmic-ray on a seeded sample of sites in causalab/scm and environments/ (about 35 minutes
+# cosmic-ray on a seeded sample of sites in causalab/scm and environments/ (about 50 minutes
 # on 2 cores; SITES="40 30" for a quicker look); prints the killed share and every survivor
 SITES ?= 120 80
 mutation: $(VENV)/.installed

@@ -11,7 +11,7 @@ evaluated, so no test could tell them apart (equivalent mutants).
 
 Usage::
 
-    python tests/mutation.py                 # 120 sites in causalab/scm, 80 in environments/
+    python tests/mutation.py                 # 120 sites in causalab/scm, 80 in environments/ (~50 min)
     python tests/mutation.py --sites 40 40 --seed 3
 
 cosmic-ray mutates the files in place and restores each one; the script refuses to start
@@ -34,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 AREAS = ("causalab/scm", "environments")
-# the tests that exercise the engine and the catalog; together about 20 s
+# the tests that exercise the engine and the catalog; together about half a minute
 TESTS = [
     "tests/test_truth.py", "tests/test_sampling.py", "tests/test_counterfactuals.py", "tests/test_oracles.py",
     "tests/test_scm_errors.py", "tests/test_bad_input.py", "tests/test_properties.py", "tests/test_graph.py",
