@@ -339,6 +339,9 @@ def test_random_dag_follows_its_documented_recipe():
         assert g.number_of_edges() == m * (30 - m) and nx.is_weakly_connected(g)
     er = cl.make("RandomDAG-v0", n_variables=30, expected_degree=2.0, seed=1).scm.graph
     assert er.number_of_edges() != 29 or not nx.is_weakly_connected(er)  # not the scale-free tree
+    assert cl.make("RandomDAG-v0", n_variables=2).scm.variables == ["V0", "V1"]  # the smallest allowed
+    with pytest.raises(cl.InvalidValueError, match="n_variables"):
+        cl.make("RandomDAG-v0", n_variables=1)
     dense = cl.make("RandomDAG-v0", graph="scale_free", n_variables=3, expected_degree=10.0).scm.graph
     assert dense.number_of_edges() == 2  # m is capped at n - 1 = 2: 2 * (3 - 2) edges
     # V0..V{n-1} in topological order, linear coefficients +-[0.5, 1.5]
@@ -507,21 +510,28 @@ def test_random_dag_nonadditive_and_binary_recipes():
 
 
 def test_random_dag_mlp_weights_have_their_documented_scale():
-    # f(x) = tanh(x W1) w2, W1 ~ N(0, 1), w2 ~ N(0, 1/8), 8 hidden units: f(0) = 0, and at an input
-    # with one parent at 1 and the rest at 0, E[f^2] = E[tanh(N(0, 1))^2] over the weights
+    # f(x) = tanh(x W1) w2, W1 ~ N(0, 1), w2 ~ N(0, 1/8), 8 hidden units: f(0) = 0; at an input with
+    # one parent at 1 and the rest at 0, E[f^2] = E[tanh(N(0, 1))^2] over the weights; and for two
+    # parents E[f(e1) f(e2)] = 8 E[tanh w]^2 E[w2^2] = 0 because W1 is centred
     env = cl.make("RandomDAG-v0", n_variables=300, expected_degree=3.0, mechanism="mlp", seed=0)
-    values = []
+    squares, cross = [], []
+
+    def at(mech, hot):
+        x = {p: torch.tensor([1.0 if p == hot else 0.0], dtype=torch.float64) for p in mech.parents}
+        return float(mech.evaluate(x, torch.zeros(1, dtype=torch.float64))[0])
+
     for v in env.scm.variables:
         mech = env.scm.mechanism(v)
         if not mech.parents:
             continue
-        zero = {p: torch.zeros(1, dtype=torch.float64) for p in mech.parents}
-        assert float(mech.evaluate(zero, torch.zeros(1, dtype=torch.float64))[0]) == 0.0
-        one = dict(zero, **{mech.parents[0]: torch.ones(1, dtype=torch.float64)})
-        values.append(float(mech.evaluate(one, torch.zeros(1, dtype=torch.float64))[0]) ** 2)
-    values = np.array(values)
+        assert at(mech, None) == 0.0
+        squares.append(at(mech, mech.parents[0]) ** 2)
+        if len(mech.parents) > 1:
+            cross.append(at(mech, mech.parents[0]) * at(mech, mech.parents[1]))
+    squares, cross = np.array(squares), np.array(cross)
     want = integrate.quad(lambda a: np.tanh(a) ** 2 * stats.norm.pdf(a), -12, 12)[0]
-    assert len(values) > 200 and abs(values.mean() - want) <= 4 * values.std() / np.sqrt(len(values))
+    assert len(squares) > 200 and abs(squares.mean() - want) <= 4 * squares.std() / np.sqrt(len(squares))
+    assert len(cross) > 100 and abs(cross.mean()) <= 4 * cross.std() / np.sqrt(len(cross))
 
 
 def test_ihdp_rows_and_response_surface_from_its_documented_equations():
