@@ -243,6 +243,12 @@ def test_ihdp_effect_on_treated_is_four():
         tau = rep["mu1"] - rep["mu0"]
         assert tau[rep["T"] == 1].mean() == pytest.approx(4.0, abs=1e-6)
         assert set(rep["first"].unique()) <= {0.0, 1.0}
+        # both outcome columns are their surface plus N(0, 1) noise (the columns are not mixed up)
+        t = rep["T"].to_numpy() == 1
+        for column, mu in (("y_factual", np.where(t, rep["mu1"], rep["mu0"])),
+                           ("y_cfactual", np.where(t, rep["mu0"], rep["mu1"]))):
+            resid = rep[column].to_numpy() - mu
+            assert abs(resid.mean()) <= 4 / np.sqrt(747) and abs(resid.std() - 1) <= 4 / np.sqrt(2 * 747), (i, column)
     world = env.sample_world(20_000, seed=0)
     cf = env.counterfactual(world, do={"T": 1})["Y"] - env.counterfactual(world, do={"T": 0})["Y"]
     np.testing.assert_allclose(cf, env.true_cate(world), atol=1e-9)

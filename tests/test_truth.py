@@ -77,6 +77,7 @@ def test_linear_gaussian_closed_forms(chain):
     # soft interventions: shift X by 1 moves E[Y] by the total effect
     assert chain.expectation("Y", do={"X": cl.shift(1.0)}) - chain.expectation("Y") == pytest.approx(2.0, abs=1e-12)
     assert chain.variance("X", do={"X": cl.scale(3.0)}) == pytest.approx(9 * vx, abs=1e-12)
+    assert chain.expectation("X", do={"X": cl.scale(3.0)}) == pytest.approx(3 * ex, abs=1e-12)  # intercept scaled too
     # conditioning: regression of Y on X is confounded by Z
     slope = chain.covariance("X", "Y") / chain.variance("X")
     assert slope == pytest.approx(2 + 3 * 0.5 * vz / vx, abs=1e-12)
@@ -226,6 +227,7 @@ def test_random_linear_gaussian_follows_its_docstring():
     coefs = np.array([c for v in scm.variables for c in scm.mechanism(v).coefs.values()])
     assert len(coefs) > 40 and (coefs > 0).any() and (coefs < 0).any()
     assert ((np.abs(coefs) >= 0.5) & (np.abs(coefs) <= 1.5)).all()
+    assert np.abs(coefs).min() < 0.7 and np.abs(coefs).max() > 1.3  # spread over the range
     scales = np.array([scm.mechanism(v).noise.scale for v in scm.variables])
     assert ((scales >= 0.5) & (scales <= 1.5)).all()
 
@@ -238,6 +240,20 @@ def test_distribution_puts_given_and_set_variables_on_their_level():
         assert given.loc[(1, r)] == pytest.approx(float(ks.prob({"R": r}, given={"S": 1})), abs=1e-15)
     under = ks.distribution(["T", "R"], do={"T": 1})
     assert (under.loc[0] == 0).all() and under.loc[(1, 1)] == pytest.approx(float(ks.prob({"R": 1}, do={"T": 1})))
+
+
+def test_monte_carlo_ate_on_a_hidden_outcome():
+    # H hidden, H := T^2 + Z^2 + e (Monte Carlo: not linear): ATE of T from 0 to 2 is 4 for every unit
+    scm = cl.SCM().add("Z", cl.Normal(0, 1)).add("T", cl.Linear({"Z": 1.0}))
+    scm.add("H", cl.Additive(lambda T, Z: T**2 + Z**2), hidden=True)
+    effect = scm.ate("T", "H", treated=2.0, control=0.0, seed=0, n_samples=1000)
+    assert effect.method == "monte carlo" and float(effect) == pytest.approx(4.0, abs=1e-9)
+
+
+def test_the_printed_model_lists_its_interventions():
+    scm = cl.make("KidneyStones-v0").scm
+    assert repr(scm).splitlines()[0] == "SCM(3 variables)"
+    assert repr(scm.do({"T": 1})).splitlines()[0] == "SCM(3 variables, do(T=1))"
 
 
 def test_random_dag_default_expected_degree_is_two():
