@@ -67,7 +67,7 @@ class RandomDAG(Environment):
     ``noise_scale``), ``hidden_share`` (the share of root variables made hidden: hidden
     confounders when they have several children), ``binary_share`` (for continuous
     mechanisms, the share of non-root variables that are binary, logistic in their
-    parents), and ``seed``.
+    parents with coefficients +-[0.5, 1.5] and no intercept), and ``seed``.
 
     Variables are ``V0..V{n-1}`` in topological order. The task: the treatment is the
     observed variable with the most observed descendants, the outcome its last observed

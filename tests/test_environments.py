@@ -263,6 +263,8 @@ def test_lalonde_published_numbers():
     naive = data.loc[data["treat"] == 1, "re78"].mean() - data.loc[data["treat"] == 0, "re78"].mean()
     assert naive == pytest.approx(-8497.52, abs=0.01) and env.NAIVE_CONTRAST == pytest.approx(naive, abs=0.005)
     assert data.index.equals(pd.RangeIndex(len(data)))
+    # the naive contrast misses the experiment by over $10,000: `expected` says it fails
+    assert env.expected["naive"][0] is False and abs(naive - env.true_effects()["ate"]) > 10_000
     assert (data["treat"] == 1).sum() == 185 and len(data) == 185 + 15992
     with pytest.raises(cl.UnsupportedQueryError, match="real data"):
         env.do({"treat": 1})
@@ -513,6 +515,11 @@ def test_random_dag_nonadditive_and_binary_recipes():
         binary_causes = [v for v in observed if env.scm.mechanism(v).kind == "binary"
                          and any(d in observed for d in nx.descendants(g, v))]
         assert bool(binary_causes) == (env.scm.mechanism(env.treatment).kind == "binary"), seed
+        for v in env.scm.variables:  # binary ones are logistic in their parents, coefficients +-[0.5, 1.5]
+            mech = env.scm.mechanism(v)
+            if mech.kind == "binary":
+                assert isinstance(mech, cl.Logistic) and mech.intercept == 0.0
+                assert all(0.5 <= abs(c) <= 1.5 for c in mech.coefs.values()), (seed, v)
 
 
 def test_random_dag_mlp_weights_have_their_documented_scale():
@@ -590,6 +597,7 @@ def test_proxy_confounder_moments_from_its_documented_equations():
     check((x1 - x1.mean()) * (x2 - x2.mean()), 0.25)
     check((t - t.mean()) * (x1 - x1.mean()), 0.125)
     check(y - b * t, c / 2)  # E[Y - bT] = c E[Z]
+    assert cl.make("ProxyConfounder-v0", effect=b, confounding=c).naive_contrast() == pytest.approx(b + c / 2)
 
 
 def test_spurious_shortcut_bayes_accuracies_by_hand():
