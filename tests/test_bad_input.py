@@ -158,6 +158,8 @@ CASES = [
     # --- environments and the registry
     ("make unknown", lambda: cl.make("KidneyStone-v0"), cl.UnknownEnvironmentError, "KidneyStones-v0"),
     ("make unknown knob", lambda: cl.make("Confounding-v0", strenght=2.0), E, "strength"),
+    ("distribution given the impossible", lambda: cl.make("Asia-v0").scm.distribution(["dysp"], given={"tub": 1, "either": 0}),
+     cl.ZeroProbabilityError, "'either': 0"),
     ("make zero proxies", lambda: cl.make("ProxyConfounder-v0", n_proxies=0), E, "n_proxies"),
     ("knob nan", lambda: cl.make("Confounding-v0", effect=float("nan")), E, "'effect'"),
     ("knob string number", lambda: cl.make("Confounding-v0", effect="abc"), E, "'effect'"),
@@ -236,7 +238,7 @@ def _dense(k):
 
 
 def test_the_corpus_is_large():
-    assert len(CASES) == 169
+    assert len(CASES) == 170
     assert len({name for name, *_ in CASES}) == len(CASES)
 
 

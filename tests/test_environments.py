@@ -385,6 +385,10 @@ def test_nonlinear_simpson_unit_effects_are_minus_one():
     moved = env.counterfactual(world, do={"T": world["T"].to_numpy() + 1.0})["Y"] - world["Y"]
     np.testing.assert_allclose(moved, -1.0, atol=1e-9)
     np.testing.assert_array_equal(env.true_cate(world), np.full(1000, -1.0))
+    # the documented equation itself: Y - e_Y = -T + 2 Z + Z^3 / 3, T - e_T = Z
+    z, t = world["Z"], world["T"]
+    np.testing.assert_allclose(world["Y"] - world["U[Y]"], -t + 2 * z + z**3 / 3, atol=1e-9)
+    np.testing.assert_allclose(t - world["U[T]"], z, atol=1e-12)
 
 
 # ------------------------------------------------- each environment's documented equations, re-derived
@@ -611,6 +615,9 @@ def test_spurious_shortcut_bayes_accuracies_by_hand():
     assert env.bayes_accuracy(features, "shuffle_S") == pytest.approx(0.5, abs=1e-12)
     assert env.bayes_accuracy(["S", "C"]) == pytest.approx(0.75, abs=1e-12)
     assert env.true_effects()["all_features_accuracy_shuffle_S"] == pytest.approx(0.5, abs=1e-12)
+    # hence `expected`: a correlational learner fails under shuffle_S, an invariant one (C only) keeps 0.75
+    assert env.expected["correlational"][0] is False and env.expected["invariant"][0] is True
+    assert env.bayes_accuracy(["C"], "shuffle_S") == pytest.approx(0.75, abs=1e-12)
 
 
 def test_heterogeneous_effects_world_follows_its_documented_equations():
