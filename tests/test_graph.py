@@ -68,3 +68,10 @@ def test_graph_questions_reject_unknown_names():
     g = dag([("A", "B")])
     with pytest.raises(cl.UnknownVariableError, match="'a'"):
         g.d_separated("a", "B")
+
+
+def test_instruments_are_observed_valid_instruments():
+    # Instrument-v0: Z -> T only; MBias-v0: U1 -> T only, but U1 is hidden, so it cannot be used
+    assert cl.make("Instrument-v0").scm.instruments("T", "Y") == ["Z"]
+    assert cl.make("MBias-v0").scm.instruments("T", "Y") == []
+    assert cl.make("Confounding-v0").scm.instruments("T", "Y") == []
