@@ -45,6 +45,8 @@ from __future__ import annotations
 
 import importlib
 
+from . import exceptions as _exceptions
+
 from .exceptions import (
     CausalabError,
     CyclicGraphError,
@@ -81,11 +83,7 @@ _LAZY = {
 # The specific error classes are public attributes but stay out of __all__: each would add
 # some 75 lines of inherited exception methods to help(causalab); they are documented in
 # causalab.exceptions.
-_ERRORS = [
-    "CyclicGraphError", "DuplicateVariableError", "InvalidInterventionError", "InvalidValueError",
-    "MechanismError", "MissingParentError", "NotFittedError", "NotIdentifiedError", "RegistrationError",
-    "UnknownEnvironmentError", "UnknownVariableError", "UnsupportedQueryError", "ZeroProbabilityError",
-]
+_ERRORS = [name for name in _exceptions.__all__ if name not in ("CausalabError", "did_you_mean")]
 __all__ = sorted(["__version__", "CausalabError", *_LAZY])
 
 

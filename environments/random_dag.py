@@ -61,8 +61,7 @@ class RandomDAG(Environment):
     ``"scale_free"``), ``mechanism`` (``"linear"``: coefficients +-[0.5, 1.5];
     ``"mlp"``: additive noise around a random one-layer tanh network
     ``f(x) = tanh(x W1) w2`` with 8 hidden units, ``W1 ~ N(0, 1)``, ``w2 ~ N(0, 1/8)``, no biases;
-    ``"nonadditive"``:
-    ``f(parents) * exp(0.5 noise)``, not invertible; ``"discrete"``: Dirichlet tables),
+    ``"nonadditive"``: ``f(parents) * exp(0.5 noise)``, not invertible; ``"discrete"``: Dirichlet tables),
     ``noise`` (``"normal"``, ``"laplace"``, ``"uniform"``, unit variance times
     ``noise_scale``), ``hidden_share`` (the share of root variables made hidden: hidden
     confounders when they have several children), ``binary_share`` (for continuous

@@ -43,6 +43,10 @@ TESTS = [
 ]
 
 
+def _area(path) -> str:
+    return next(a for a in AREAS if Path(path).as_posix().startswith(a))
+
+
 def annotation_lines(path: Path) -> set[tuple[int, int]]:
     """(line, column) of every character inside a type annotation of ``path``."""
     spans = set()
@@ -74,8 +78,7 @@ def draw_sample(db, sites_per_area: dict[str, int], seed: int) -> list[str]:
             in_annotation[path] = annotation_lines(ROOT / path)
         if tuple(m.start_pos) in in_annotation[path]:
             continue
-        area = next(a for a in AREAS if path.as_posix().startswith(a))
-        sites[area, path.as_posix(), tuple(m.start_pos)].append(item.job_id)
+        sites[_area(path), path.as_posix(), tuple(m.start_pos)].append(item.job_id)
     chosen = []
     for area, n in sites_per_area.items():
         keys = sorted(k for k in sites if k[0] == area)
@@ -132,7 +135,7 @@ def main(argv=None) -> int:
             if item.job_id not in chosen:
                 continue
             (m,) = item.mutations
-            area = next(a for a in AREAS if Path(m.module_path).as_posix().startswith(a))
+            area = _area(m.module_path)
             if result.test_outcome == TestOutcome.KILLED:  # a timeout counts as killed
                 killed[area] += 1
             elif result.test_outcome == TestOutcome.SURVIVED:
