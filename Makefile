@@ -7,6 +7,7 @@ PY := $(VENV)/bin/python
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 OUT ?= causalab-results
+JOBS ?= 2
 
 .PHONY: run demo test bench mutation planted-bugs browser notebooks notebooks-sync clean
 
@@ -29,8 +30,10 @@ browser:
 	command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+# two workers (pytest-xdist) on the 2-core machines we budget for; bash's `time` prints the suite's
+# wall and CPU time (user + sys include the workers) after pytest's 25 slowest tests
 test: $(VENV)/.installed browser
-	$(PY) -m pytest -q
+	bash -c 'time $(PY) -m pytest -q -n $(JOBS) --durations=25'
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_engine.py

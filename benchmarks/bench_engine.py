@@ -12,7 +12,8 @@ Same SCMs, same mechanisms, one run, ratios printed (peer time / causalab time):
 4. sampling 10,000,000 rows x 50 variables: peak memory over the output's size
    (target < 1.5), measured in a child process.
 
-Run: ``make bench`` or ``python benchmarks/bench_engine.py [--quick]``.
+Run: ``make bench`` or ``python benchmarks/bench_engine.py [--quick | --smoke]`` (``--smoke``: tiny
+sizes, for the test suite; its ratios mean nothing).
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def counterfactuals(n_units: int, repeat: int):
     return [(f"counterfactuals of {n_units:,} observed units vs gcm", ours, peer, ">= 10x")]
 
 
-def discrete_queries(repeat: int):
+def discrete_queries(repeat: int, loops: int = 20):
     from pgmpy.inference import CausalInference
     from pgmpy.utils import get_example_model
 
@@ -102,7 +103,7 @@ def discrete_queries(repeat: int):
 
         for a, b in zip(ours(), peer()):
             assert np.allclose(a, b, atol=1e-9), (a, b)
-        loops = 20  # sub-millisecond work: time many rounds so timer noise does not decide the ratio
+        # sub-millisecond work: time many rounds (``loops``) so timer noise does not decide the ratio
         rows.append((f"{len(pairs)} exact do-queries on {name.upper()} ({len(net.nodes)} nodes) vs pgmpy",
                      best_time(lambda: [ours() for _ in range(loops)], repeat) / loops,
                      best_time(lambda: [peer() for _ in range(loops)], repeat) / loops, ">= 20x"))
@@ -140,10 +141,13 @@ def memory(n_rows: int):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="10x smaller sizes, one repeat (for CI smoke runs)")
+    parser.add_argument("--quick", action="store_true", help="10x smaller sizes, one repeat")
+    parser.add_argument("--smoke", action="store_true", help="1000x smaller sizes, one round: runs every path "
+                        "(the test suite's check); its ratios mean nothing")
     args = parser.parse_args()
-    scale, repeat = (10, 1) if args.quick else (1, 3)
-    rows = sampling(1_000_000 // scale, repeat) + counterfactuals(100_000 // scale, repeat) + discrete_queries(repeat)
+    scale, repeat = (1000, 1) if args.smoke else (10, 1) if args.quick else (1, 3)
+    rows = sampling(1_000_000 // scale, repeat) + counterfactuals(100_000 // scale, repeat) + \
+        discrete_queries(repeat, 1 if args.smoke else 20)
     report(rows)
     memory(10_000_000 // scale)
 

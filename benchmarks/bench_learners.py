@@ -13,7 +13,8 @@
    RMSE over those descendants against the stored-noise truth of 5,000 units (targets:
    fit >= 5x faster, sampling >= 20x faster, errors no worse).
 
-Run: ``python benchmarks/bench_learners.py [--quick]`` (``make bench`` runs it too).
+Run: ``python benchmarks/bench_learners.py [--quick | --smoke]`` (``make bench`` runs it too;
+``--smoke``: tiny sizes, for the test suite; its ratios mean nothing).
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ def dowhy_overhead(env_id: str, n: int, repeat: int, **knobs):
           f"{ours:.3f} s, overhead {100 * (ours / theirs - 1):+.1f}% (target < 10%)")
 
 
-def neural_scm_vs_gcm(n_nodes: int, n: int, n_draw: int):
+def neural_scm_vs_gcm(n_nodes: int, n: int, n_draw: int, n_truth: int = 2_000_000):
     from dowhy import gcm
 
     from causalab.learners import NeuralSCM
@@ -133,8 +134,8 @@ def neural_scm_vs_gcm(n_nodes: int, n: int, n_draw: int):
     t = env.treatment
     below = [v for v in env.observed if v in nx.descendants(env.scm.graph, t)]
     data = env.sample(n, seed=0)
-    truth_do = env.scm.do({t: 1.0}).sample(2_000_000, seed=1)[below].mean().to_numpy()
-    world = env.sample_world(5_000, seed=2)
+    truth_do = env.scm.do({t: 1.0}).sample(n_truth, seed=1)[below].mean().to_numpy()
+    world = env.sample_world(min(5_000, n), seed=2)
     truth_cf = env.scm.counterfactual(world, {t: 1.0})[below].to_numpy()
     factual = world[env.observed]
 
@@ -181,24 +182,30 @@ def neural_scm_vs_gcm(n_nodes: int, n: int, n_draw: int):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="one repeat, a 20-node DAG, no DoWhy-gcm on it")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, one round: runs every path (the test "
+                        "suite's check); its ratios mean nothing")
     args = parser.parse_args()
-    repeat = 1 if args.quick else 3
-    n = 10_000
+    quick = args.quick or args.smoke
+    repeat = 1 if quick else 3
+    n = 500 if args.smoke else 10_000
     confounding = cl.make("Confounding-v0")
     learner_table(confounding, n, [LinearRegression(), LinearRegression(features=["T"]), GradientBoosting(), MLP(),
                                    Backdoor(), GCM()], repeat)
-    n_dag = 20 if args.quick else 50
+    n_dag = 8 if args.smoke else 20 if args.quick else 50
     dag = cl.make("RandomDAG-v0", n_variables=n_dag)
     dag_learners = [LinearRegression(), GradientBoosting(), MLP(), Backdoor()]
-    if not args.quick:
+    if not quick:
         dag_learners.append(GCM())
     learner_table(dag, n, dag_learners, 1)
     print(f"  (true ATE {float(dag.true_effects()['ate']):+.4f})")
-    mlp_loop_vs_dataloader(n, epochs=20, repeat=repeat)
+    mlp_loop_vs_dataloader(n, epochs=2 if args.smoke else 20, repeat=repeat)
     print()
     dowhy_overhead("Confounding-v0", n, repeat)
     dowhy_overhead("RandomDAG-v0", n, repeat, n_variables=n_dag)
-    neural_scm_vs_gcm(n_dag, n, 100_000 if args.quick else 1_000_000)
+    if args.smoke:
+        neural_scm_vs_gcm(n_dag, n, 2_000, n_truth=20_000)
+    else:
+        neural_scm_vs_gcm(n_dag, n, 100_000 if args.quick else 1_000_000)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@ on 2 cores), the share of time per learner and per environment, the same run aga
 result store (target: under 5 s), and the store's overhead per cell over 1,000 cells
 (target: under 5 ms).
 
-Run: ``python benchmarks/bench_run.py [--quick]`` (``make bench`` runs it too).
+Run: ``python benchmarks/bench_run.py [--quick | --smoke]`` (``make bench`` runs it too; ``--smoke``:
+one environment and two learners, for the test suite).
 """
 
 from __future__ import annotations
@@ -40,8 +41,12 @@ def store_overhead(n_cells: int, rows_per_cell: list[dict]) -> float:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="two environments, one seed")
+    parser.add_argument("--smoke", action="store_true", help="one environment, two learners, one seed, 50 store "
+                        "cells: runs every path (the test suite's check); its times mean nothing")
     args = parser.parse_args()
     extra = ["--envs", "Confounding-v0,KidneyStones-v0", "--seeds", "1"] if args.quick else []
+    if args.smoke:
+        extra = ["--envs", "Confounding-v0", "--learners", "naive,ols", "--seeds", "1"]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "run"
         wall = timed_cli("run", "--out", str(out), "--quiet", *extra)
@@ -61,8 +66,9 @@ def main():
             print(f"  {name:40s} {sec:7.2f} s  {100 * sec / share.sum():5.1f}%")
     rows = table[(table["environment"] == cells["environment"].iloc[0])
                  & (table["learner"] == cells["learner"].iloc[0]) & (table["seed"] == 0)].to_dict("records")
-    per_cell = store_overhead(1000, rows)
-    print(f"\nstore overhead over 1,000 cells ({len(rows)} rows each): {1000 * per_cell:.2f} ms per cell "
+    n_cells = 50 if args.smoke else 1000
+    per_cell = store_overhead(n_cells, rows)
+    print(f"\nstore overhead over {n_cells:,} cells ({len(rows)} rows each): {1000 * per_cell:.2f} ms per cell "
           "(write + read; target < 5 ms)")
 
 

@@ -1,6 +1,7 @@
-"""The benchmark scripts run (their ratios are read from `make bench`, not asserted here)."""
+"""The benchmark scripts run: each in-process on tiny sizes (``--smoke``), so no test depends on
+how fast the machine is. Their ratios are read from ``make bench``, never asserted here."""
 
-import subprocess
+import runpy
 import sys
 from pathlib import Path
 
@@ -16,12 +17,13 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
     ("ihdp.py", ["published", "OLS-2", "TARNet", "CEVAE", "NeuralSCM"]),
     ("bench_run.py", ["from the store", "ms per cell"]),
 ])
-def test_benchmark_runs_quick(script, expected):
-    out = subprocess.run([sys.executable, str(BENCH / script), "--quick"], capture_output=True, text=True,
-                         timeout=600)
-    assert out.returncode == 0, out.stderr[-3000:]
+def test_benchmark_runs_smoke(script, expected, monkeypatch, capsys):
+    monkeypatch.syspath_prepend(str(BENCH))
+    monkeypatch.setattr(sys, "argv", [str(BENCH / script), "--smoke"])
+    runpy.run_path(str(BENCH / script), run_name="__main__")
+    out = capsys.readouterr().out
     for text in expected:
-        assert text in out.stdout, text
+        assert text in out, text
 
 
 def test_ihdp_benchmark_scores_land_in_their_columns(monkeypatch):
@@ -34,7 +36,7 @@ def test_ihdp_benchmark_scores_land_in_their_columns(monkeypatch):
     monkeypatch.syspath_prepend(str(BENCH))
     import ihdp
 
-    monkeypatch.setattr(ihdp, "learners", lambda: {"OLS-2": TLearner(LinearRegression())})
+    monkeypatch.setattr(ihdp, "learners", lambda *args: {"OLS-2": TLearner(LinearRegression())})
     scores, _ = ihdp.run([1])
     env = cl.make("IHDP-v0")
     rep = env.replication(1)
