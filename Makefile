@@ -33,7 +33,7 @@ browser:
 # two workers (pytest-xdist) on the 2-core machines we budget for; bash's `time` prints the suite's
 # wall and CPU time (user + sys include the workers) after pytest's 25 slowest tests
 test: $(VENV)/.installed browser
-	bash -c 'time $(PY) -m pytest -q -n $(JOBS) --durations=25'
+	bash -c 'time $(PY) -m pytest -q -n $(JOBS) --dist loadgroup --durations=25'
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_engine.py

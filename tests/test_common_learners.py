@@ -65,7 +65,8 @@ LEARNERS = [
 def _params():
     for learner in LEARNERS:
         for name, check in LEARNER_CHECKS:
-            yield pytest.param(learner, check, id=f"{learner!r}-{name}")
+            # one xdist worker runs a learner's checks, so they share its fit (testing._shared_fit)
+            yield pytest.param(learner, check, id=f"{learner!r}-{name}", marks=pytest.mark.xdist_group(repr(learner)))
 
 
 @pytest.mark.parametrize("learner,check", list(_params()))

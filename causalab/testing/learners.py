@@ -96,6 +96,30 @@ def _fitted(learner, fresh=None):
                 raise
 
 
+#: the last few shared fits, keyed by the learner's class and parameters (see _shared_fit)
+_SHARED: dict = {}
+_SHARED_MAX = 4
+
+
+def _shared_fit(learner):
+    """``_fitted(learner)``, fitted once and shared by the checks that only query the fit.
+
+    The checks that test fitting itself (fit returns self and leaves its input alone, no
+    global state touched, two fits agree) fit their own clone. Queries never change a fitted
+    learner's answers (``check_same_seed_same_predictions`` compares a shared fit with a fresh
+    one), so sharing cannot hide a fault; it saves one fit per check.
+    """
+    try:
+        key = (type(learner), pickle.dumps(_params_of(learner)))
+    except (pickle.PicklingError, TypeError, AttributeError):  # parameters that do not pickle: a fresh fit
+        return _fitted(learner)
+    if key not in _SHARED:
+        while len(_SHARED) >= _SHARED_MAX:
+            _SHARED.pop(next(iter(_SHARED)))
+        _SHARED[key] = _fitted(learner)
+    return _SHARED[key]
+
+
 def _query(fitted, rung, data, do):
     if rung == "predict":
         return fitted.predict(data)
@@ -126,7 +150,7 @@ def check_clone_and_params(learner):
     assert not any(k.endswith("_") for k in vars(twin)), "a clone carries fitted state"
     twin.set_params(**learner.get_params(deep=False))
     assert _params_of(twin) == params
-    fitted, _, _ = _fitted(learner)
+    fitted, _, _ = _shared_fit(learner)
     assert _params_of(clone(fitted)) == params
     assert not hasattr(clone(fitted), "task_"), "clone of a fitted learner is fitted"
 
@@ -158,7 +182,7 @@ def check_fit_returns_self_no_mutation(learner):
 
 
 def check_outputs_aligned(learner):
-    fitted, env, data = _fitted(learner)
+    fitted, env, data = _shared_fit(learner)
     shuffled = data.sample(frac=1.0, random_state=0).iloc[:200]
     for rung in RUNGS:
         if getattr(fitted.tags, rung) is None:
@@ -171,7 +195,7 @@ def check_outputs_aligned(learner):
 
 def check_tags_honest(learner):
     """A rung the tags claim answers finite values; one they do not claim raises UnsupportedQueryError."""
-    fitted, env, data = _fitted(learner)
+    fitted, env, data = _shared_fit(learner)
     for rung in RUNGS:
         if getattr(fitted.tags, rung) is not None:
             try:
@@ -196,7 +220,7 @@ def check_tags_honest(learner):
 def check_recovers_randomised_ate(learner, k: float = 4.0):
     """In a randomised trial every learner recovers the ATE within k standard errors of the
     least precise valid estimator (the Wald estimator, closed form)."""
-    fitted, env, data = _fitted(learner)
+    fitted, env, data = _shared_fit(learner)
     truth = env.knobs["effect"]
     estimate = float(fitted.effect(1, 0).value)
     tol = k * env.wald_se(len(data))
@@ -207,11 +231,12 @@ def check_recovers_randomised_ate(learner, k: float = 4.0):
 
 
 def check_same_seed_same_predictions(learner):
-    """Two fits with the same parameters give identical answers here, and two fresh processes
-    give the same answers to 1e-12 (not bit for bit: numpy's SIMD sums depend on how arrays
+    """Two fits with the same parameters give identical answers here, and a fresh process
+    gives the same answers to 1e-12 (not bit for bit: numpy's SIMD sums depend on how arrays
     happen to be aligned in memory, and BLAS on its thread count, which moves the last bit;
-    any dependence on unseeded randomness moves far more)."""
-    fitted, env, data = _fitted(learner)
+    any dependence on unseeded randomness, the hash seed or this process's history moves far
+    more). One fresh process suffices: it differs from this one in hash seed and history."""
+    fitted, env, data = _shared_fit(learner)
     again, _, _ = _fitted(learner)
     mine = _answers(fitted, data)
     for rung, values in _answers(again, data).items():
@@ -224,16 +249,15 @@ def check_same_seed_same_predictions(learner):
                 "l,d,k=pickle.load(open(sys.argv[1],'rb')); e=RandomisedTrial(**k);"
                 "pickle.dump(_answers(l.fit(d,e.task),d),open(sys.argv[2],'wb'))")
         env_vars = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-        outs = [os.path.join(tmp, f"out{i}.pkl") for i in range(2)]
-        procs = [subprocess.Popen([sys.executable, "-c", code, job, out], env=env_vars, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE) for out in outs]
-        for proc in procs:
-            _, err = proc.communicate()
-            assert proc.returncode == 0, f"the fresh process failed: {err.decode()[-2000:]}"
-        first, second = (pickle.load(open(out, "rb")) for out in outs)
-    for rung, values in first.items():
-        for other, where in ((second[rung], "two fresh processes"), (mine[rung], "a fresh process and this one")):
-            np.testing.assert_allclose(values, other, rtol=1e-12, atol=1e-12, err_msg=f"{rung} differs between {where}")
+        out = os.path.join(tmp, "out.pkl")
+        done = subprocess.run([sys.executable, "-c", code, job, out], env=env_vars, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE)
+        assert done.returncode == 0, f"the fresh process failed: {done.stderr.decode()[-2000:]}"
+        with open(out, "rb") as f:
+            fresh = pickle.load(f)
+    for rung, values in fresh.items():
+        np.testing.assert_allclose(values, mine[rung], rtol=1e-12, atol=1e-12,
+                                   err_msg=f"{rung} differs between a fresh process and this one")
 
 
 def _answers(fitted, data):
@@ -291,7 +315,7 @@ def check_bad_input(learner):
     text = data.astype({"T": str})
     _expect(InvalidValueError, "'T'", lambda: clone(learner).fit(text, env.task))
     assert not hasattr(fresh, "task_"), "a failed fit left the learner fitted"
-    fitted, env, data = _fitted(learner)
+    fitted, env, data = _shared_fit(learner)
     rung = next((r for r in ("predict_do", "predict_counterfactual") if getattr(fitted.tags, r)), None)
     if rung is None:
         return
