@@ -35,7 +35,15 @@ Every error on bad input derives from :class:`CausalabError` and the matching bu
 listed with one line each in ``help(causalab.exceptions)``: UnknownVariableError,
 DuplicateVariableError, MissingParentError, CyclicGraphError, InvalidValueError,
 InvalidInterventionError, ZeroProbabilityError, UnsupportedQueryError, NotIdentifiedError,
-UnknownEnvironmentError, RegistrationError, NotFittedError, MechanismError.
+UnknownEnvironmentError, RegistrationError, NotFittedError, MechanismError, OutOfSupportError,
+DegenerateFitError.
+
+Warnings
+--------
+Every warning causalab raises derives from :class:`CausalabWarning` (a ``UserWarning``):
+SupportWarning (a query outside the training support answered on request), OverlapWarning
+(poor propensity overlap for a back-door learner). The evaluator records them on the rows
+they concern.
 
 Names are loaded on first use so that ``import causalab`` stays quick: torch is
 imported only when a model is built, DoWhy only when a graph question needs it.
@@ -49,7 +57,9 @@ from . import exceptions as _exceptions
 
 from .exceptions import (
     CausalabError,
+    CausalabWarning,
     CyclicGraphError,
+    DegenerateFitError,
     DuplicateVariableError,
     InvalidInterventionError,
     InvalidValueError,
@@ -57,7 +67,10 @@ from .exceptions import (
     MissingParentError,
     NotFittedError,
     NotIdentifiedError,
+    OutOfSupportError,
+    OverlapWarning,
     RegistrationError,
+    SupportWarning,
     UnknownEnvironmentError,
     UnknownVariableError,
     UnsupportedQueryError,
@@ -83,8 +96,8 @@ _LAZY = {
 # The specific error classes are public attributes but stay out of __all__: each would add
 # some 75 lines of inherited exception methods to help(causalab); they are documented in
 # causalab.exceptions.
-_ERRORS = [name for name in _exceptions.__all__ if name not in ("CausalabError", "did_you_mean")]
-__all__ = sorted(["__version__", "CausalabError", *_LAZY])
+_ERRORS = [name for name in _exceptions.__all__ if name not in ("CausalabError", "CausalabWarning", "did_you_mean")]
+__all__ = sorted(["__version__", "CausalabError", "CausalabWarning", *_LAZY])
 
 
 def __getattr__(name: str):

@@ -25,6 +25,11 @@ __all__ = [
     "NotFittedError",
     "MechanismError",
     "NotIdentifiedError",
+    "OutOfSupportError",
+    "DegenerateFitError",
+    "CausalabWarning",
+    "SupportWarning",
+    "OverlapWarning",
     "did_you_mean",
 ]
 
@@ -85,6 +90,34 @@ class NotFittedError(CausalabError, ValueError, AttributeError):
 class NotIdentifiedError(UnsupportedQueryError):
     """The causal effect a learner targets is not identified from the task's graph and data
     (e.g. back-door adjustment with a hidden confounder, IV without an instrument)."""
+
+
+class OutOfSupportError(UnsupportedQueryError, ValueError):
+    """The training data do not support the query: a constant treatment at fit, a discrete
+    treatment value with fewer training units than the floor, or a continuous one outside
+    the training range (see :func:`causalab.learners.support_policy`). A refusal, so the
+    evaluator records it with status ``unsupported``."""
+
+
+class DegenerateFitError(UnsupportedQueryError, ValueError):
+    """The training data cannot determine the model: fewer rows than parameters (no residual
+    degrees of freedom) or a design column collinear with others. The message names the
+    cause and the column. A refusal, recorded by the evaluator as ``unsupported``."""
+
+
+class CausalabWarning(UserWarning):
+    """Base class of every warning causalab raises: an answer given, but one to read with care.
+    The evaluator records each on the result row it concerns (its ``message``)."""
+
+
+class SupportWarning(CausalabWarning):
+    """A query outside the training data's support answered anyway, because the support
+    policy says ``on_violation="warn"`` (see :func:`causalab.learners.support_policy`)."""
+
+
+class OverlapWarning(CausalabWarning):
+    """Poor overlap for a back-door learner: many estimated propensities outside the clipping
+    bounds, or a small effective sample size of the inverse-propensity weights."""
 
 
 def did_you_mean(name: object, allowed: Iterable[object]) -> str:

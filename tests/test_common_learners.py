@@ -40,6 +40,8 @@ class DifferenceInMeans(Learner):
         return [self.task_.treatment, self.task_.outcome]
 
     def _fit(self, data):
+        if self.task_.kind(self.task_.treatment) != "binary":
+            raise cl.UnsupportedQueryError("DifferenceInMeans needs a binary treatment")
         t, y = data[self.task_.treatment], data[self.task_.outcome]
         self.means_ = {float(v): float(y[t == v].mean()) * (1 - self.shrink) for v in (0, 1)}
         self._train_ = data
@@ -78,7 +80,7 @@ def test_every_learner_collects_every_check(request):
     items = [i for i in request.session.items if i.name.startswith("test_common_learner_check[")]
     per = Counter(repr(i.callspec.params["learner"]) for i in items) or Counter(
         repr(p.values[0]) for p in _params())
-    assert len(LEARNER_CHECKS) == 10
+    assert len(LEARNER_CHECKS) == 12
     assert len(per) == len(LEARNERS) == 20 and set(per.values()) == {len(LEARNER_CHECKS)}
 
 

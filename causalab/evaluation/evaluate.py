@@ -19,6 +19,12 @@ rung 3
     per regime, ``cf_rmse`` (continuous outcome) or ``cf_accuracy`` and ``cf_brier``
     (discrete) of ``predict_counterfactual`` against the exact counterfactuals of the same
     units from their stored noise.
+overlap
+    for a learner that adjusts for a set (``overlap_``, a binary treatment): rung-2 rows
+    ``overlap_share_clipped`` (share of training units whose estimated propensity lies
+    outside the clipping bounds) and ``overlap_ess`` (effective sample size of the
+    inverse-propensity weights), regime ``"overlap"``; the message carries the learner's
+    :class:`~causalab.OverlapWarning` when overlap is poor.
 real data
     LaLonde: ``ate`` against the experiment (with its standard error). Sachs (an environment
     with ``regime_intervention``): ``shift``, the predicted change of the outcome's mean
@@ -26,12 +32,20 @@ real data
 
 Soft and stochastic regimes reach learners as per-unit hard values: each unit's value of
 the intervened variable under the regime, which is the same unit-level intervention.
+
+Warnings: a :class:`~causalab.CausalabWarning` raised by a query (e.g. a
+:class:`~causalab.SupportWarning` under ``support="warn"``) is recorded in the ``message``
+of that query's rows, whose status stays ``ok``; one raised at fit (other than the overlap
+warning, which goes on the overlap rows) in the message of every row of the cell. Other
+warnings pass through untouched.
 """
 
 from __future__ import annotations
 
 import json
 import time
+import warnings
+from contextlib import contextmanager, nullcontext
 from collections.abc import Iterable, Sequence
 
 import networkx as nx
@@ -39,7 +53,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from ..exceptions import InvalidValueError, NotIdentifiedError, UnsupportedQueryError
+from ..exceptions import CausalabWarning, InvalidValueError, NotIdentifiedError, OverlapWarning, UnsupportedQueryError
 from . import metrics
 
 #: the columns of every result table, in order
@@ -71,7 +85,7 @@ def cell_seeds(seed: int, n_train: int) -> tuple[int, int, int]:
 
 
 def evaluate(env, learners, n_train: int | Sequence[int] = 2000, seeds: Iterable[int] = (0,),
-             n_test: int = 1000, errors: str = "raise") -> pd.DataFrame:
+             n_test: int = 1000, errors: str = "raise", support=None) -> pd.DataFrame:
     """Fit each learner on ``env``'s observational data and score it on the three rungs.
 
     Parameters
@@ -89,7 +103,13 @@ def evaluate(env, learners, n_train: int | Sequence[int] = 2000, seeds: Iterable
     errors : {"raise", "record"}
         What a learner's unexpected error does: propagate, or become rows with status
         ``"error"`` and the message. Refusals (``NotIdentifiedError``,
-        ``UnsupportedQueryError``) are always recorded: they are answers.
+        ``UnsupportedQueryError``, ``OutOfSupportError``) are always recorded: they are answers.
+    support : {"raise", "warn"}, SupportPolicy or None
+        The support policy for every fit and query (see
+        :func:`causalab.learners.support_policy`): ``"raise"`` refuses a treatment value
+        outside the training support (status ``unsupported``), ``"warn"`` answers it and
+        records the :class:`~causalab.SupportWarning` in the row's message. None: the policy
+        in force (default ``"raise"`` with ``min_units=10``).
 
     Returns
     -------
@@ -105,8 +125,38 @@ def evaluate(env, learners, n_train: int | Sequence[int] = 2000, seeds: Iterable
     for n in sizes:
         for seed in seeds:
             for learner in learners:
-                rows += evaluate_cell(env, learner, seed, n, n_test=n_test, errors=errors)
+                rows += evaluate_cell(env, learner, seed, n, n_test=n_test, errors=errors, support=support)
     return to_frame(rows)
+
+
+def _support_context(support):
+    """The ``support=`` argument as a context: None keeps the policy in force."""
+    from ..learners.base import SupportPolicy, support_policy
+
+    if support is None:
+        return nullcontext()
+    if isinstance(support, SupportPolicy):
+        return support_policy(support.min_units, support.on_violation)
+    if isinstance(support, str) and support in ("raise", "warn"):
+        return support_policy(on_violation=support)
+    raise InvalidValueError(f"support must be 'raise', 'warn', a SupportPolicy or None, got {support!r}")
+
+
+@contextmanager
+def _recording():
+    """Collect the CausalabWarnings raised inside (as ``"Class: message"`` strings in the
+    yielded list); every other warning is passed on as it came."""
+    caught: list[str] = []
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always", CausalabWarning)
+        try:
+            yield caught
+        finally:
+            caught += dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in seen
+                                    if issubclass(w.category, CausalabWarning))
+            others = [w for w in seen if not issubclass(w.category, CausalabWarning)]
+    for w in others:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
 
 
 def to_frame(rows) -> pd.DataFrame:
@@ -116,10 +166,16 @@ def to_frame(rows) -> pd.DataFrame:
     return frame
 
 
-def evaluate_cell(env, learner, seed: int, n_train: int, n_test: int = 1000, errors: str = "raise") -> list[dict]:
-    """The rows of one cell (see the module docstring)."""
+def evaluate_cell(env, learner, seed: int, n_train: int, n_test: int = 1000, errors: str = "raise",
+                  support=None) -> list[dict]:
+    """The rows of one cell (see the module docstring); ``support`` as in :func:`evaluate`."""
     if errors not in ("raise", "record"):
         raise InvalidValueError(f"errors must be 'raise' or 'record', got {errors!r}")
+    with _support_context(support):
+        return _evaluate_cell(env, learner, seed, n_train, n_test, errors)
+
+
+def _evaluate_cell(env, learner, seed, n_train, n_test, errors) -> list[dict]:
     train_seed, test_seed, learner_seed = cell_seeds(seed, n_train)
     label, params = learner_label(learner), _json(learner.get_params())
     learner = clone(learner)
@@ -131,9 +187,11 @@ def evaluate_cell(env, learner, seed: int, n_train: int, n_test: int = 1000, err
         "expected": "", "expected_reason": "", "seed": int(seed), "n_train": int(n_train), "fit_seconds": np.nan,
     }
     rows: list[dict] = []
+    fit_notes: list[str] = []  # warnings raised at fit: on every row of the cell
 
     def add(rung, regime, metric, value=np.nan, true_value=np.nan, se=np.nan, status="ok", message="",
             predict_seconds=np.nan):
+        message = "; ".join([m for m in (message, *fit_notes) if m])
         rows.append({**base, "rung": rung, "regime": regime, "metric": metric, "value": float(value),
                      "true_value": float(true_value), "se": float(se), "status": status, "message": message,
                      "predict_seconds": float(predict_seconds)})
@@ -142,7 +200,8 @@ def evaluate_cell(env, learner, seed: int, n_train: int, n_test: int = 1000, err
     train = env.sample(n_train, seed=train_seed)
     start = time.perf_counter()
     try:
-        learner.fit(train, task)
+        with _recording() as fit_warnings:
+            learner.fit(train, task)
     except (NotIdentifiedError, UnsupportedQueryError) as exc:
         base.update(_judge(env, learner))
         status = "not_identified" if isinstance(exc, NotIdentifiedError) else "unsupported"
@@ -155,12 +214,21 @@ def evaluate_cell(env, learner, seed: int, n_train: int, n_test: int = 1000, err
         return rows
     base["fit_seconds"] = time.perf_counter() - start
     base.update(_judge(env, learner))
+    overlap_note = [w for w in fit_warnings if w.startswith(OverlapWarning.__name__)]
+    fit_notes += [f"{w} (at fit)" for w in fit_warnings if w not in overlap_note]
+    overlap = getattr(learner, "overlap_", None)
+    if overlap is not None:
+        note = "; ".join(overlap_note)
+        add(2, "overlap", "overlap_share_clipped", overlap.share_clipped, message=note)
+        add(2, "overlap", "overlap_ess", overlap.ess, message=note)
 
     def attempt(rung, regime, metric_names, fn):
-        """Run one query; a refusal or (when recording) an error becomes rows with that status."""
+        """Run one query; a refusal or (when recording) an error becomes rows with that status.
+        Returns (answer, seconds, the CausalabWarnings it raised as one message)."""
         start = time.perf_counter()
         try:
-            out = fn()
+            with _recording() as caught:
+                out = fn()
         except UnsupportedQueryError as exc:
             for m in metric_names:
                 add(rung, regime, m, status="unsupported", message=str(exc))
@@ -171,7 +239,7 @@ def evaluate_cell(env, learner, seed: int, n_train: int, n_test: int = 1000, err
             for m in metric_names:
                 add(rung, regime, m, status="error", message=f"{type(exc).__name__}: {exc}")
             return None
-        return out, time.perf_counter() - start
+        return out, time.perf_counter() - start, "; ".join(caught)
 
     outcome, treatment = env.outcome, env.treatment
     discrete = task.type(outcome).discrete
@@ -183,12 +251,12 @@ def evaluate_cell(env, learner, seed: int, n_train: int, n_test: int = 1000, err
     got = attempt(1, "observational", ["rmse"], lambda: learner.predict(test).to_numpy())
     obs_rmse = np.nan
     if got:
-        pred, secs = got
+        pred, secs, note = got
         obs_rmse = metrics.rmse(pred, y)
-        add(1, "observational", "rmse", obs_rmse, predict_seconds=secs)
+        add(1, "observational", "rmse", obs_rmse, predict_seconds=secs, message=note)
         if discrete:
-            add(1, "observational", "accuracy", metrics.accuracy(pred, y), predict_seconds=secs)
-            add(1, "observational", "brier", metrics.brier(pred, y), predict_seconds=secs)
+            add(1, "observational", "accuracy", metrics.accuracy(pred, y), predict_seconds=secs, message=note)
+            add(1, "observational", "brier", metrics.brier(pred, y), predict_seconds=secs, message=note)
     add(1, "observational", "outcome_sd", float(np.std(y)))
 
     # rung 2 and 3, per regime, on the same units
@@ -204,12 +272,12 @@ def evaluate_cell(env, learner, seed: int, n_train: int, n_test: int = 1000, err
             got = attempt(2, name, ["do_rmse"], lambda: learner.predict_do(test, do).to_numpy())
             if got:
                 do_rmse = metrics.rmse(got[0], y_do)
-                add(2, name, "do_rmse", do_rmse, predict_seconds=got[1])
+                add(2, name, "do_rmse", do_rmse, predict_seconds=got[1], message=got[2])
                 if np.isfinite(obs_rmse) and obs_rmse > 0:
-                    add(2, name, "survival", metrics.survival_ratio(do_rmse, obs_rmse))
+                    add(2, name, "survival", metrics.survival_ratio(do_rmse, obs_rmse), message=got[2])
             got = attempt(2, name, ["shift_rmse"], lambda: learner.predict(world_do[env.observed]).to_numpy())
             if got:
-                add(2, name, "shift_rmse", metrics.rmse(got[0], y_do), predict_seconds=got[1])
+                add(2, name, "shift_rmse", metrics.rmse(got[0], y_do), predict_seconds=got[1], message=got[2])
             cf_metrics = ["cf_accuracy", "cf_brier"] if discrete else ["cf_rmse"]
             got = attempt(3, name, cf_metrics, lambda: learner.predict_counterfactual(test, do).to_numpy())
             if got:
@@ -217,10 +285,11 @@ def evaluate_cell(env, learner, seed: int, n_train: int, n_test: int = 1000, err
                 # counterfactuals (shared noise); no second pass through env.counterfactual
                 truth = y_do
                 if discrete:
-                    add(3, name, "cf_accuracy", metrics.accuracy(got[0], truth), predict_seconds=got[1])
-                    add(3, name, "cf_brier", metrics.brier(got[0], truth), predict_seconds=got[1])
+                    add(3, name, "cf_accuracy", metrics.accuracy(got[0], truth), predict_seconds=got[1],
+                        message=got[2])
+                    add(3, name, "cf_brier", metrics.brier(got[0], truth), predict_seconds=got[1], message=got[2])
                 else:
-                    add(3, name, "cf_rmse", metrics.rmse(got[0], truth), predict_seconds=got[1])
+                    add(3, name, "cf_rmse", metrics.rmse(got[0], truth), predict_seconds=got[1], message=got[2])
 
     # measured perturbations of real data (Sachs): the predicted shift of the outcome's mean
     truth = env.true_effects()
@@ -232,25 +301,27 @@ def evaluate_cell(env, learner, seed: int, n_train: int, n_test: int = 1000, err
             do = env.regime_intervention(name)
             got = attempt(2, name, ["shift"], lambda: learner.predict_do(test, do).mean() - y.mean())
             if got:
-                add(2, name, "shift", got[0], float(truth[key]), truth[key].se, predict_seconds=got[1])
+                add(2, name, "shift", got[0], float(truth[key]), truth[key].se, predict_seconds=got[1],
+                    message=got[2])
 
     # average effects against the stated truth
     hi, lo = _treatment_levels(env)
     if "ate" in truth:
         got = attempt(2, "ate", ["ate"], lambda: learner.effect(hi, lo))
         if got:
-            effect, secs = got
+            effect, secs, note = got
             true_ate = float(truth["ate"])
-            add(2, "ate", "ate", effect.value, true_ate, getattr(truth["ate"], "se", np.nan), predict_seconds=secs)
+            add(2, "ate", "ate", effect.value, true_ate, getattr(truth["ate"], "se", np.nan), predict_seconds=secs,
+                message=note)
             if effect.interval is not None:
-                add(2, "ate", "ate_covered", metrics.covered(effect.interval, true_ate), true_ate)
+                add(2, "ate", "ate_covered", metrics.covered(effect.interval, true_ate), true_ate, message=note)
     if learner.tags.predict_do is not None and "ett" in truth and task.kind(treatment) == "binary":
         treated = test[test[treatment] == hi]
         if len(treated):
             got = attempt(2, "ett", ["ett"], lambda: (learner.predict_do(treated, {treatment: hi})
                                                      - learner.predict_do(treated, {treatment: lo})).mean())
             if got:
-                add(2, "ett", "ett", got[0], float(truth["ett"]), predict_seconds=got[1])
+                add(2, "ett", "ett", got[0], float(truth["ett"]), predict_seconds=got[1], message=got[2])
     if learner.tags.predict_do is not None:
         try:
             cate = np.asarray(env.true_cate(test), dtype=np.float64)
@@ -260,7 +331,7 @@ def evaluate_cell(env, learner, seed: int, n_train: int, n_test: int = 1000, err
             got = attempt(2, "cate", ["pehe"], lambda: (learner.predict_do(test, {treatment: hi})
                                                        - learner.predict_do(test, {treatment: lo})).to_numpy())
             if got:
-                add(2, "cate", "pehe", metrics.pehe(got[0], cate), predict_seconds=got[1])
+                add(2, "cate", "pehe", metrics.pehe(got[0], cate), predict_seconds=got[1], message=got[2])
     return rows
 
 

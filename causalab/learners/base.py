@@ -12,12 +12,24 @@ Each answer is a ``pandas.Series`` aligned to the input's index. :class:`Learner
 how a learner answers each rung; a rung it cannot answer raises
 :class:`~causalab.UnsupportedQueryError` naming it. Subclasses implement ``_fit`` and the
 ``_predict*`` hooks; the base class validates every input once, here.
+
+Support and overlap are checked here too, for every learner (see :func:`support_policy`):
+at fit, a treatment with fewer than two values (or, for a discrete treatment, fewer than
+two levels with ``min_units`` training units each) is refused with
+:class:`~causalab.OutOfSupportError`; at ``predict_do``, ``predict_counterfactual`` and
+``effect``, each requested treatment value is checked against the training data (a
+discrete level with fewer than ``min_units`` units, a continuous value outside the
+training range). A back-door learner also gets overlap diagnostics at fit (``overlap_``,
+:func:`overlap_diagnostics`) and an :class:`~causalab.OverlapWarning` when they are poor.
 """
 
 from __future__ import annotations
 
+import contextvars
 import math
+import warnings
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,9 +37,13 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from ..exceptions import (
+    DegenerateFitError,
     InvalidInterventionError,
     InvalidValueError,
     NotFittedError,
+    OutOfSupportError,
+    OverlapWarning,
+    SupportWarning,
     UnsupportedQueryError,
     did_you_mean,
     unknown_variable,
@@ -130,7 +146,10 @@ class Learner(BaseEstimator):
             data = _check_frame(data, task, columns, "fit")
             if len(data) < 2:
                 raise InvalidValueError(f"fit needs at least 2 rows, got {len(data)}")
+            if task.treatment in columns:
+                self.support_ = treatment_support(data, task, type(self).__name__)
             self._fit(data)
+            self._fit_overlap(data)
         except BaseException:
             for name in set(vars(self)) - before:  # a failed fit leaves the learner unfitted
                 delattr(self, name)
@@ -150,6 +169,28 @@ class Learner(BaseEstimator):
 
     def _intervenable(self) -> set[str]:
         return {self.task_.treatment}
+
+    # ------------------------------------------------------------------ overlap
+    def _overlap_adjustment(self) -> list[str] | None:
+        """The adjustment set this learner relies on for the treatment (a back-door
+        learner's), or None when it relies on none; default: ``adjustment_set_``."""
+        adjustment = getattr(self, "adjustment_set_", None)
+        return None if adjustment is None else list(adjustment)
+
+    def _propensity_bounds(self) -> tuple[float, float]:
+        return OVERLAP_BOUNDS
+
+    def _fit_overlap(self, data):
+        """``overlap_`` for a back-door learner with a binary treatment, and a warning when poor."""
+        task = self.task_
+        adjustment = self._overlap_adjustment()
+        # an empty set adjusts for nothing (the naive contrast): no propensity to diagnose
+        if not adjustment or hasattr(self, "overlap_") or task.kind(task.treatment) != "binary" \
+                or task.treatment not in data.columns or not set(adjustment) <= set(data.columns):
+            return
+        self.overlap_ = overlap_diagnostics(data, task, adjustment, self._propensity_bounds())
+        if self.overlap_.poor:
+            warnings.warn(OverlapWarning(f"{type(self).__name__}: {self.overlap_.describe()}"), stacklevel=3)
 
     # ------------------------------------------------------------------ rungs
     def predict(self, data: pd.DataFrame) -> pd.Series:
@@ -249,6 +290,9 @@ class Learner(BaseEstimator):
                     f"{type(self).__name__} answers hard interventions (a value or per-unit values) only; "
                     f"do({name}={spec!r}) is not one")
             out[name] = _check_value(name, spec, task.type(name), n)
+        support = getattr(self, "support_", None)
+        if support is not None and support.variable in out:
+            support.check(out[support.variable], type(self).__name__)
         return out
 
 
@@ -334,3 +378,272 @@ def z_interval(value: float, se: float, level: float = 0.95) -> tuple[float, flo
 
     half = float(norm.ppf(0.5 + level / 2)) * se
     return (value - half, value + half) if math.isfinite(half) else None
+
+
+def t_interval(value: float, se: float, df: float | None = None, level: float = 0.95) -> tuple[float, float] | None:
+    """``value +- q se`` with ``q`` the two-sided ``level`` quantile of Student's t with ``df``
+    degrees of freedom (small samples), or of the normal when ``df`` is None or infinite.
+    None when ``se`` is not finite; :class:`~causalab.DegenerateFitError` when ``df <= 0``
+    (a saturated fit has no residual to estimate a standard error from)."""
+    from scipy.stats import norm, t
+
+    if df is not None and not df > 0:
+        raise DegenerateFitError(f"no residual degrees of freedom (df={df}) for an interval: the fit is saturated")
+    q = norm.ppf(0.5 + level / 2) if df is None or math.isinf(df) else t.ppf(0.5 + level / 2, df)
+    half = float(q) * se
+    return (value - half, value + half) if math.isfinite(half) else None
+
+
+# ---------------------------------------------------------------------- support
+@dataclass(frozen=True)
+class SupportPolicy:
+    """What counts as support, and what a query outside it gets.
+
+    Attributes
+    ----------
+    min_units : int
+        The floor: a discrete treatment value needs at least this many training units
+        (default 10) to be fitted on or asked about.
+    on_violation : {"raise", "warn"}
+        ``"raise"`` (default): a query outside the support raises
+        :class:`~causalab.OutOfSupportError`; ``"warn"``: it is answered with a
+        :class:`~causalab.SupportWarning`, which the evaluator records on the row. A treatment
+        with a single value in the training data is refused at fit under either.
+    """
+
+    min_units: int = 10
+    on_violation: str = "raise"
+
+    def __post_init__(self):
+        m = self.min_units
+        if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1:
+            raise InvalidValueError(f"min_units must be an int >= 1, got {m!r}")
+        if self.on_violation not in ("raise", "warn"):
+            raise InvalidValueError(f"on_violation must be 'raise' or 'warn', got {self.on_violation!r}")
+
+
+_POLICY: contextvars.ContextVar[SupportPolicy] = contextvars.ContextVar("causalab_support_policy",
+                                                                       default=SupportPolicy())
+
+
+def get_support_policy() -> SupportPolicy:
+    """The support policy in force here (see :func:`support_policy`)."""
+    return _POLICY.get()
+
+
+@contextmanager
+def support_policy(min_units: int | None = None, on_violation: str | None = None):
+    """Set the support policy for the calls inside the ``with`` block (this thread or task only).
+
+    Every learner checks the treatment's support in the training data with the policy in
+    force at the time of the call (fit or query): a discrete treatment value with fewer
+    than ``min_units`` training units (default 10), or a continuous one outside the
+    training range [min, max], is refused with :class:`~causalab.OutOfSupportError`, or,
+    with ``on_violation="warn"``, answered with a :class:`~causalab.SupportWarning`. A
+    constant treatment is refused at fit either way. Only the treatment is checked, not
+    other intervened variables (a soft shift of a covariate moves some units past the
+    observed range by design). ``causalab.evaluate(..., support=...)`` takes the same
+    settings for a whole evaluation.
+
+    Examples
+    --------
+    >>> with support_policy(on_violation="warn"):            # doctest: +SKIP
+    ...     learner.predict_do(data, {"T": 5.0})               # answered, with a SupportWarning
+    """
+    current = _POLICY.get()
+    policy = SupportPolicy(current.min_units if min_units is None else min_units,
+                           current.on_violation if on_violation is None else on_violation)
+    token = _POLICY.set(policy)
+    try:
+        yield policy
+    finally:
+        _POLICY.reset(token)
+
+
+def _fmt_value(v) -> str:
+    v = float(v)
+    return str(int(v)) if v.is_integer() else f"{v:.4g}"
+
+
+@dataclass(frozen=True)
+class Support:
+    """The treatment's support in the training data: the units per level (discrete) or the
+    range (continuous). :meth:`check` applies the policy in force to requested values."""
+
+    variable: str
+    discrete: bool
+    counts: tuple[tuple[float, int], ...] = ()
+    low: float = -math.inf
+    high: float = math.inf
+
+    def _count(self, value: float) -> int:
+        return dict(self.counts).get(float(value), 0)
+
+    def check(self, values, who: str = "the learner"):
+        """Refuse (or warn about, per the policy) requested ``values`` outside the support."""
+        policy = get_support_policy()
+        values = np.unique(np.asarray(values, dtype=np.float64))
+        name = self.variable
+        if self.discrete:
+            thin = [v for v in values if self._count(v) < policy.min_units]
+            if not thin:
+                return
+            problem = ", ".join(f"{name}={_fmt_value(v)} has {self._count(v)} training unit(s)" for v in thin[:3])
+            problem += f" (the floor is min_units={policy.min_units}; levels seen: " \
+                       f"{ {float(k) if not float(k).is_integer() else int(k): c for k, c in self.counts} })"
+        else:
+            out = values[(values < self.low) | (values > self.high)]
+            if not len(out):
+                return
+            problem = (f"do({name}={_fmt_value(out[0])}{', ...' if len(out) > 1 else ''}) is outside the training "
+                       f"range [{self.low:.4g}, {self.high:.4g}] of {name} ({len(out)} value(s) outside)")
+        text = (f"{who}: {problem}; its answer there would be an extrapolation. Answer anyway with "
+                "causalab.learners.support_policy(on_violation='warn') (or evaluate(..., support='warn'))")
+        if policy.on_violation == "warn":
+            warnings.warn(SupportWarning(text), stacklevel=4)
+        else:
+            raise OutOfSupportError(text)
+
+
+def treatment_support(data: pd.DataFrame, task, who: str = "the learner") -> Support:
+    """The treatment's :class:`Support` in training ``data``, refusing a treatment that cannot
+    support an effect: a single value (always), or, for a discrete treatment, fewer than two
+    levels with ``min_units`` units each (per the policy: raise or warn)."""
+    name = task.treatment
+    values = data[name].to_numpy(dtype=np.float64)
+    seen, counts = np.unique(values, return_counts=True)
+    if len(seen) < 2:
+        raise OutOfSupportError(
+            f"{who}: every training unit has {name}={_fmt_value(seen[0])}; an effect of {name} needs at least two "
+            f"treatment values in the training data ({len(values)} rows, one value)")
+    vtype = task.type(name)
+    if not vtype.discrete:
+        return Support(name, False, low=float(seen[0]), high=float(seen[-1]))
+    table = dict(zip(seen.tolist(), counts.tolist()))
+    support = Support(name, True, tuple((float(lv), int(table.get(float(lv), 0))) for lv in vtype.levels))
+    policy = get_support_policy()
+    enough = [lv for lv, c in support.counts if c >= policy.min_units]
+    if len(enough) < 2:
+        thin = [lv for lv, c in support.counts if 0 < c < policy.min_units]
+        support.check(thin, who)
+    return support
+
+
+# ---------------------------------------------------------------------- overlap
+#: the propensity bounds of the overlap diagnostics (DoWhy's default clipping for IPW)
+OVERLAP_BOUNDS = (0.05, 0.95)
+#: overlap is poor when more than this share of units has a propensity outside the bounds ...
+OVERLAP_MAX_SHARE_OUTSIDE = 0.1
+#: ... or when the inverse-propensity weights' effective sample size is below this share of n
+OVERLAP_MIN_ESS_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Overlap diagnostics of a binary treatment given an adjustment set.
+
+    Attributes
+    ----------
+    share_clipped : float
+        Share of units whose estimated propensity lies outside ``bounds`` (those a clipping
+        estimator such as DoWhy's IPW moves to the bound).
+    ess : float
+        Kish effective sample size ``(sum w)^2 / sum w^2`` of the inverse-propensity (ATE)
+        weights ``w = T / e + (1 - T) / (1 - e)``, the propensities unclipped.
+    n : int
+        Training units.
+    bounds : tuple of float
+        The propensity bounds.
+    adjustment_set : tuple of str
+        The covariates the propensity was fitted on.
+    """
+
+    share_clipped: float
+    ess: float
+    n: int
+    bounds: tuple[float, float]
+    adjustment_set: tuple[str, ...]
+
+    @property
+    def poor(self) -> bool:
+        """More than :data:`OVERLAP_MAX_SHARE_OUTSIDE` of the units outside the bounds, or an
+        effective sample size below :data:`OVERLAP_MIN_ESS_SHARE` of n."""
+        return self.share_clipped > OVERLAP_MAX_SHARE_OUTSIDE or self.ess < OVERLAP_MIN_ESS_SHARE * self.n
+
+    def describe(self) -> str:
+        lo, hi = self.bounds
+        text = (f"{100 * self.share_clipped:.1f}% of the {self.n} training units have an estimated propensity outside "
+                f"[{lo:g}, {hi:g}] given {list(self.adjustment_set)}, and the inverse-propensity weights' effective "
+                f"sample size is {self.ess:.0f} ({100 * self.ess / self.n:.1f}% of n)")
+        if self.poor:
+            text = (f"poor overlap: {text} (limits: {100 * OVERLAP_MAX_SHARE_OUTSIDE:g}% outside, "
+                    f"{100 * OVERLAP_MIN_ESS_SHARE:g}% of n); effects there rest on extrapolation or clipped weights")
+        return text
+
+
+def overlap_diagnostics(data: pd.DataFrame, task, adjustment_set, bounds=OVERLAP_BOUNDS) -> Overlap:
+    """:class:`Overlap` of ``task``'s binary treatment given ``adjustment_set``: the propensity
+    is a logistic regression of the treatment on the adjustment set (categorical columns
+    one-hot, standardised; scikit-learn's default L2 penalty, C = 1, as DoWhy's propensity
+    model), or the treated share when the set is empty."""
+    from sklearn.linear_model import LogisticRegression
+
+    lo, hi = _check_bounds(bounds)
+    adjustment_set = tuple(adjustment_set)
+    t = data[task.treatment].to_numpy(dtype=np.float64)
+    x = features_matrix(data, task, list(adjustment_set), drop_first=True)
+    x = x[:, x.std(axis=0) > 0]
+    if x.shape[1] == 0 or len(np.unique(t)) < 2:
+        e = np.full(len(t), t.mean())
+    else:
+        x = (x - x.mean(axis=0)) / x.std(axis=0)
+        model = LogisticRegression(max_iter=1000).fit(x, t.astype(int))
+        e = model.predict_proba(x)[:, list(model.classes_).index(1)]
+    share = float(np.mean((e < lo) | (e > hi)))
+    e = np.clip(e, 1e-12, 1 - 1e-12)
+    w = t / e + (1 - t) / (1 - e)
+    ess = float(w.sum() ** 2 / np.sum(w**2))
+    return Overlap(share, ess, len(t), (lo, hi), adjustment_set)
+
+
+def _check_bounds(bounds) -> tuple[float, float]:
+    try:
+        lo, hi = (float(b) for b in bounds)
+    except (TypeError, ValueError) as exc:
+        raise InvalidValueError(f"propensity bounds are two numbers (low, high), got {bounds!r}") from exc
+    if not 0 <= lo < 0.5 < hi <= 1:
+        raise InvalidValueError(f"propensity bounds need 0 <= low < 0.5 < high <= 1, got {bounds!r}")
+    return lo, hi
+
+
+# ---------------------------------------------------------------------- degenerate designs
+def check_design(x: np.ndarray, names, who: str, intercept: bool = True, rtol: float = 1e-9) -> None:
+    """Refuse a linear design the data cannot determine, with :class:`~causalab.DegenerateFitError`
+    naming the cause: fewer rows than parameters (no residual degrees of freedom), or a
+    column that is constant (collinear with the intercept) or a linear combination of the
+    columns before it (``names`` label the columns; one-hot blocks repeat a variable's name
+    with its level)."""
+    x = np.asarray(x, dtype=np.float64)
+    n, k = x.shape
+    params = k + int(intercept)
+    if n <= params:
+        raise DegenerateFitError(f"{who}: {n} training rows for {params} parameters ({k} column(s){' and an intercept' if intercept else ''}); "
+                                 "a fit needs more rows than parameters to leave residual degrees of freedom")
+    z = x - x.mean(axis=0) if intercept else x
+    scale = np.sqrt(np.sum(z**2, axis=0))
+    for j in range(k):
+        if scale[j] <= rtol * max(1.0, float(np.abs(x[:, j]).max(initial=0.0))) * math.sqrt(n):
+            raise DegenerateFitError(f"{who}: the column {names[j]!r} is constant in the training data "
+                                     f"(collinear with the intercept); its coefficient is not determined")
+    zs = z / scale
+    if k == 0 or np.linalg.matrix_rank(zs, tol=1e-6) == k:
+        return
+    for j in range(1, k):  # name the first column in the span of those before it
+        basis = zs[:, :j]
+        coef = np.linalg.lstsq(basis, zs[:, j], rcond=None)[0]
+        if np.linalg.norm(zs[:, j] - basis @ coef) <= 1e-6:
+            others = sorted({str(names[i]) for i in np.flatnonzero(np.abs(coef) > 1e-6)})
+            raise DegenerateFitError(f"{who}: the column {names[j]!r} is collinear with {others} in the training data "
+                                     "(a linear combination of them); its coefficient is not determined")
+    raise DegenerateFitError(f"{who}: the design's columns {list(map(str, names))} are linearly dependent in the "
+                             "training data; their coefficients are not determined")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..exceptions import InvalidValueError, unknown_variable
-from .base import Learner, LearnerTags, as_int_seed, features_matrix
+from .base import Learner, LearnerTags, as_int_seed, check_design, features_matrix
 
 CORRELATIONAL_TAGS = LearnerTags(family="correlational", predict="regression", predict_do="conditioning",
                                  predict_counterfactual="plug-in")
@@ -59,6 +59,18 @@ class Correlational(Learner):
     def _intervenable(self):
         return set(self.features_)
 
+    def _overlap_adjustment(self):
+        """Fed the treatment and pre-treatment features only, a correlational learner adjusts
+        for those features (a back-door estimator in disguise): their overlap is diagnosed."""
+        import networkx as nx
+
+        task = self.task_
+        if self.tags.family != "correlational" or task.treatment not in self.features_:
+            return None
+        others = [f for f in self.features_ if f != task.treatment]
+        below = nx.descendants(task.graph, task.treatment) if task.treatment in task.graph else set()
+        return None if set(others) & below else others
+
     def _x(self, data, overrides=None):
         return features_matrix(data, self.task_, self.features_, self._drop_first, overrides)
 
@@ -90,6 +102,11 @@ class LinearRegression(Correlational):
     fitted as a linear probability model. With the treatment alone as feature it is the
     naive regression; with a valid adjustment set it is linear back-door adjustment.
 
+    OLS (``alpha=0``) refuses a design the data cannot determine with
+    :class:`~causalab.DegenerateFitError` naming the cause: no more rows than parameters,
+    a constant feature column (e.g. a categorical level absent from the training rows), or
+    a column collinear with others. Ridge (``alpha > 0``) is determined either way.
+
     Parameters
     ----------
     features : list of str or None
@@ -108,15 +125,28 @@ class LinearRegression(Correlational):
         alpha = self.alpha
         if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not np.isfinite(alpha) or alpha < 0:
             raise InvalidValueError(f"alpha must be a finite number >= 0, got {alpha!r}")
+        if alpha == 0:
+            check_design(x, self._column_names(), "LinearRegression (OLS)")
         self.x_mean_, self.x_scale_ = x.mean(axis=0), x.std(axis=0)
         self.x_scale_[self.x_scale_ == 0] = 1.0
         z = (x - self.x_mean_) / self.x_scale_
         y_mean = y.mean()
         a = z.T @ z + alpha * np.eye(z.shape[1])
-        # lstsq: a constant feature (zero column) or collinear features give the min-norm fit
+        # ridge: a constant or collinear feature gets the penalty's (min-norm) share
         beta = np.linalg.lstsq(a, z.T @ (y - y_mean), rcond=None)[0]
         self.coef_ = beta / self.x_scale_
         self.intercept_ = float(y_mean - self.x_mean_ @ self.coef_)
+
+    def _column_names(self) -> list[str]:
+        """The design's column names: a categorical feature's one-hot columns as ``'Z=level'``."""
+        names = []
+        for f in self.features_:
+            vtype = self.task_.type(f)
+            if vtype.kind == "categorical":
+                names += [f"{f}={lv}" for lv in vtype.levels[1:]]
+            else:
+                names.append(f)
+        return names
 
     def _predict_x(self, x):
         return x @ self.coef_ + self.intercept_

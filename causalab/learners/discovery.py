@@ -93,6 +93,8 @@ class GraphDiscovery(Learner):
         self.shd_ = structural_hamming_distance(self.graph_, truth)
         discovered = dataclasses.replace(task, graph=self.graph_)
         self.learner_ = clone(inner).fit(data, discovered)
+        if hasattr(self.learner_, "overlap_"):  # diagnosed (and warned about) by the inner fit
+            self.overlap_ = self.learner_.overlap_
         self._train_ = data
 
     def _query_columns(self, rung):

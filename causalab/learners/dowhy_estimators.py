@@ -14,12 +14,28 @@ from contextlib import contextmanager
 import numpy as np
 
 from ..exceptions import InvalidValueError, NotIdentifiedError, UnsupportedQueryError
-from .base import Effect, Learner, LearnerTags, z_interval
+from .base import OVERLAP_BOUNDS, Effect, Learner, LearnerTags, _check_bounds, check_design, t_interval
+
+
+#: (message regex, category) of the dependency warnings hidden inside DoWhy calls, each known
+#: and harmless here; every other warning (causalab's own included) passes through
+QUIET_WARNINGS = (
+    # latent nodes are how causalab hands DoWhy hidden confounding: by design
+    (r"\d+ variables are assumed unobserved because they are not in the dataset", UserWarning),
+    # pandas deprecations inside DoWhy's and DoWhy-gcm's own code
+    (r"The copy keyword is deprecated", DeprecationWarning),
+    (r".*(is deprecated|will be removed in a future version)", FutureWarning),
+    # DoWhy's rank-deficient OLS: Backdoor checks the design itself and raises DegenerateFitError
+    (r"The design matrix is rank-deficient", Warning),
+    # DoWhy-gcm's model selection cross-validates classifiers on small classes
+    (r"The least populated class in y has only \d+ members", UserWarning),
+)
 
 
 @contextmanager
 def _quiet():
-    """DoWhy warns about latent nodes (by design here) and its own deprecations."""
+    """Hide the known, harmless warnings of DoWhy calls (:data:`QUIET_WARNINGS`, filtered by
+    message) and DoWhy's log lines below ERROR (it logs every latent node, by design here)."""
     import logging
 
     logger = logging.getLogger("dowhy")
@@ -27,7 +43,8 @@ def _quiet():
     logger.setLevel(logging.ERROR)
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+            for message, category in QUIET_WARNINGS:
+                warnings.filterwarnings("ignore", message=message, category=category)
             yield
     finally:
         logger.setLevel(level)
@@ -116,19 +133,45 @@ class Backdoor(_DoWhyLearner):
         DoWhy's back-door identification method, choosing the adjustment set from the graph.
         The maximal valid set (default) also holds prognostic covariates, which sharpens the
         estimate and gives the propensity methods something to model.
+    clip : tuple of float
+        ``(low, high)``: ``"ipw"`` clips the estimated propensities to this interval
+        (DoWhy's ``min_ps_score`` / ``max_ps_score``, default (0.05, 0.95)); the overlap
+        diagnostics (``overlap_``) count the units outside it for every method. Clipping
+        bounds the weights but biases the estimate where many units are clipped.
+
+    Every fit records ``overlap_`` (:class:`~causalab.learners.Overlap`: the share of units
+    whose logistic propensity on the adjustment set lies outside ``clip``, and the
+    inverse-propensity weights' effective sample size) and warns with
+    :class:`~causalab.OverlapWarning` when it is poor. ``"regression"`` refuses a design
+    DoWhy's OLS cannot determine (no residual degrees of freedom, a collinear column) with
+    :class:`~causalab.DegenerateFitError`; its interval uses Student's t with the residual
+    degrees of freedom.
 
     Raises
     ------
     NotIdentifiedError
         When no observed adjustment set exists (hidden confounding).
+    DegenerateFitError
+        When the regression's design is saturated or rank-deficient.
     """
 
     _METHODS = {"regression": "backdoor.linear_regression", "ipw": "backdoor.propensity_score_weighting",
                 "matching": "backdoor.propensity_score_matching"}
 
-    def __init__(self, method: str = "regression", adjustment: str = "maximal-adjustment"):
+    def __init__(self, method: str = "regression", adjustment: str = "maximal-adjustment", clip=OVERLAP_BOUNDS):
         self.method = method
         self.adjustment = adjustment
+        self.clip = clip
+
+    def _propensity_bounds(self):
+        return _check_bounds(self.clip)
+
+    def _method_params(self, estimand):
+        params = super()._method_params(estimand)
+        if self.method == "ipw":
+            lo, hi = self._propensity_bounds()
+            params.update(min_ps_score=lo, max_ps_score=hi)
+        return params
 
     def _identification(self):
         allowed = ("maximal-adjustment", "minimal-adjustment", "default")
@@ -170,7 +213,10 @@ class Backdoor(_DoWhyLearner):
                 "methods need at least one covariate to model; use method='regression' (a difference in means here)")
 
     def _fit(self, data):
+        self._propensity_bounds()  # a bad clip is refused before any work
         super()._fit(data)
+        if self.method == "regression":
+            self._check_design()
         if self.method == "ipw":
             task = self.task_
             with _quiet():
@@ -230,7 +276,17 @@ class Backdoor(_DoWhyLearner):
              - est._build_features(data, treatment_values=np.full(n, float(control)))).mean(axis=0)
         assert abs(float(g @ np.asarray(est.model.params)) - value) < 1e-8 * (1 + abs(value))
         se = float(np.sqrt(g @ np.asarray(est.model.cov_params()) @ g))
-        return z_interval(value, se)
+        return t_interval(value, se, df=float(est.model.df_resid))
+
+    def _check_design(self):
+        """DoWhy's OLS silently takes the pseudo-inverse of a singular design: refuse it."""
+        task, est = self.task_, self.estimator_
+        x = np.asarray(est._build_features(self._train_), dtype=np.float64)[:, 1:]  # the constant dropped
+        names = [task.treatment, *est._observed_common_causes_names,
+                 *(f"{task.treatment}*{m}" for m in (est._effect_modifier_names or []))]
+        if len(names) != x.shape[1]:
+            names = [f"column {j}" for j in range(x.shape[1])]
+        check_design(x, names, f"Backdoor('regression') on the adjustment set {self.adjustment_set_}")
 
 
 class FrontDoor(_DoWhyLearner):

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from sklearn.base import clone
 
-from ..exceptions import InvalidValueError, UnsupportedQueryError
+from ..exceptions import InvalidValueError, OutOfSupportError, UnsupportedQueryError
 from .base import Learner, LearnerTags, as_int_seed, features_matrix
 from .training import check_hidden, check_rate, check_training, early_stopping, seeded_mlp, split, torch_device
 
@@ -43,6 +43,10 @@ class EffectLearner(Learner):
                                         f"{vt.kind}")
         self._train_ = data[list(task.covariates)]
         self._fit_surface(data)
+
+    def _overlap_adjustment(self):
+        # a back-door effect learner adjusts for the declared covariates (CEVAE's are proxies)
+        return list(self.task_.covariates) if self.tags.family == "backdoor" else None
 
     def _per_value(self, data, values) -> np.ndarray:
         """``mu_t(x)`` for each unit's own ``t`` (a scalar or per-unit values)."""
@@ -106,14 +110,15 @@ class TLearner(EffectLearner):
         template = self._models_for(data)
         t = data[task.treatment].to_numpy()
         self.models_ = {}
-        for level in vt.levels:
+        for level in vt.levels:  # a level without units has no model; the support check refuses it
             rows = t == level
-            if rows.sum() < 2:
-                raise InvalidValueError(f"TLearner: only {int(rows.sum())} unit(s) have {task.treatment}={level}; "
-                                        "each treatment level needs at least 2")
-            self.models_[float(level)] = clone(template).fit(data[rows], task)
+            if rows.sum() >= 2:
+                self.models_[float(level)] = clone(template).fit(data[rows], task)
 
     def _mu(self, data, t):
+        if t not in self.models_:
+            raise OutOfSupportError(f"TLearner has no outcome model for {self.task_.treatment}={t:g}: fewer than 2 "
+                                    "training units had it")
         return self.models_[t].predict(data).to_numpy()
 
 

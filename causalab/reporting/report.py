@@ -49,6 +49,27 @@ def leaderboard(results: pd.DataFrame) -> pd.DataFrame:
     return out.assign(_o=order).sort_values(["environment", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
 
 
+OVERLAP_COLUMNS = ("environment", "learner", "n_train", "share_clipped", "ess", "ess_share", "overlap")
+
+
+def overlap_table(results: pd.DataFrame) -> pd.DataFrame:
+    """The overlap diagnostics of the learners that adjust for a set (the ``overlap`` rows):
+    per (environment, learner), at the largest training size, the mean share of units with a
+    propensity outside the clipping bounds, the mean effective sample size of the
+    inverse-propensity weights (and its share of n), and ``"poor"`` when any seed warned."""
+    rows = []
+    rated = results[(results["regime"] == "overlap") & (results["status"] == "ok")]
+    for (env_id, learner), g in rated.groupby(["environment", "learner"], sort=False):
+        g = g[g["n_train"] == g["n_train"].max()]
+        n = int(g["n_train"].iloc[0])
+        share = float(g.loc[g["metric"] == "overlap_share_clipped", "value"].mean())
+        ess = float(g.loc[g["metric"] == "overlap_ess", "value"].mean())
+        poor = g["message"].str.contains("OverlapWarning", regex=False).any()
+        rows.append({"environment": env_id, "learner": learner, "n_train": n, "share_clipped": share, "ess": ess,
+                     "ess_share": ess / n, "overlap": "poor" if poor else "ok"})
+    return pd.DataFrame(rows, columns=list(OVERLAP_COLUMNS))
+
+
 class Report:
     """Tables and figures of one result table.
 
@@ -67,6 +88,7 @@ class Report:
         self.results, self.title = results, title
         self.leaderboard = leaderboard(results)
         self.verdicts = verdicts(results)
+        self.overlap = overlap_table(results)
         self.figures = {"ATE estimates against the truth": F.ate_figure(results),
                         "Survival under intervention": F.survival_figure(results)}
         curve = F.learning_curve_figure(results)
@@ -92,6 +114,8 @@ class Report:
         if len(self.mismatches()):
             lines += ["", f"**{len(self.mismatches())} mismatch(es)**: a learner behaved against its environment's "
                           "stated expectation. Each is a bug or a lesson."]
+        if len(self.overlap):
+            lines += ["", "## Overlap", "", _OVERLAP_NOTE, "", _markdown_table(self.overlap)]
         return "\n".join(lines) + "\n"
 
     def html(self) -> str:
@@ -102,6 +126,8 @@ class Report:
         parts += ["<h2>Leaderboard</h2>", _html_table(self.leaderboard), "<h2>Verdicts</h2>",
                   _html_table(self.verdicts[["environment", "learner", "judged_family", "expected", "expected_reason",
                                              "observed", "ate", "true_ate", "ate_error", "tolerance", "verdict"]])]
+        if len(self.overlap):
+            parts += ["<h2>Overlap</h2>", f"<p>{_e(_OVERLAP_NOTE)}</p>", _html_table(self.overlap)]
         for name, fig in self.figures.items():
             parts += [f"<h2>{_e(name)}</h2>", f"<img alt='{_e(name)}' src='data:image/png;base64,{_png(fig)}'>"]
         style = ("body{font-family:sans-serif;margin:2em;max-width:1300px} table{border-collapse:collapse;"
@@ -128,6 +154,11 @@ class Report:
 
     def _repr_markdown_(self):
         return self.markdown()
+
+
+_OVERLAP_NOTE = ("Propensity overlap of the learners that adjust for a set (binary treatment): share_clipped is the "
+                 "share of training units whose estimated propensity lies outside the clipping bounds, ess the "
+                 "effective sample size of the inverse-propensity weights; 'poor' when a fit warned.")
 
 
 def report(results: pd.DataFrame, envs=None, learners=None, title: str = "causalab report") -> Report:

@@ -26,6 +26,8 @@ from ..exceptions import (
     InvalidValueError,
     NotFittedError,
     NotIdentifiedError,
+    OutOfSupportError,
+    SupportWarning,
     UnknownVariableError,
     UnsupportedQueryError,
 )
@@ -74,6 +76,39 @@ class RandomisedTrial(Environment):
         """Closed-form large-sample standard error of the Wald estimator (see the docstring)."""
         var_resid = 2.0 + (1.0 if self.knobs["mediated"] else 0.0)
         return float(np.sqrt(var_resid / n) / (0.9 * 0.25 / 0.5))
+
+
+class SupportTrial(Environment):
+    """A small randomised trial whose treatment has values the training data never show.
+
+    Structural equations (``tau`` = 2)::
+
+        Z := Bernoulli(0.5)                    an instrument
+        W := N(0, 1)                           a prognostic covariate
+        T := Z xor Bernoulli(0.1)              (kind="categorical": levels 0, 1, 2; level 2 never drawn)
+        T := Z + N(0, 0.5)                     (kind="continuous")
+        Y := tau T + W + N(0, 1)
+
+    Truth: ATE per unit of T is ``tau``. The support checks refuse ``do(T=2)`` (categorical:
+    no training unit has it) and ``do(T=max + 1)`` (continuous: outside the training range).
+    """
+
+    story = "A randomised trial whose treatment has a level (or a range) the training data never show."
+    treatment, outcome, covariates = "T", "Y", ("Z", "W")
+    expected = {family: (True, "randomised") for family in ("naive", "correlational", "backdoor", "graph-based")}
+
+    def build(self, kind: str = "categorical"):
+        from ..scm import SCM, Linear, Normal, Table
+
+        scm = SCM()
+        scm.add("Z", Table([], 0.5))
+        scm.add("W", Normal(0, 1))
+        if kind == "categorical":
+            scm.add("T", Table(["Z"], [[0.9, 0.1, 0.0], [0.1, 0.9, 0.0]]))
+        else:
+            scm.add("T", Linear({"Z": 1.0}, noise=Normal(0, 0.5)))
+        scm.add("Y", Linear({"T": 2.0, "W": 1.0}))
+        return scm
 
 
 def _trial(mediated=False):
@@ -327,6 +362,67 @@ def check_bad_input(learner):
     _expect(InvalidValueError, "'T'", lambda: query(data.drop(columns="T"), {"T": 1}))
 
 
+def check_constant_treatment(learner):
+    """Training data with a single treatment value (or a level below the support floor) are
+    refused at fit with OutOfSupportError naming the treatment, and leave the learner unfitted."""
+    from ..learners.base import get_support_policy
+
+    env, data = _trial()
+    treated = data[data["T"] == 1]
+    fresh = clone(learner)
+    _expect(OutOfSupportError, "T=1", lambda: fresh.fit(treated, env.task))
+    assert not hasattr(fresh, "task_"), "a fit refused for a constant treatment left the learner fitted"
+    floor = get_support_policy().min_units
+    thin = pd.concat([treated, data[data["T"] == 0].iloc[: floor - 1]])
+    _expect(OutOfSupportError, "min_units", lambda: clone(learner).fit(thin, env.task))
+
+
+N_SUPPORT = 200
+
+
+def check_unseen_value(learner):
+    """A treatment value the training data do not support is refused at every query that
+    takes it (``predict_do``, ``predict_counterfactual``, ``effect``) with OutOfSupportError
+    naming it: a categorical level no training unit has, and a continuous value past the
+    training range; with ``support_policy(on_violation="warn")`` the continuous one is answered
+    (finite) with a SupportWarning. A learner that refuses such a treatment at fit
+    (UnsupportedQueryError) passes that part."""
+    import warnings
+
+    from ..learners.base import support_policy
+
+    for kind in ("categorical", "continuous"):
+        env = SupportTrial(kind=kind)
+        data = env.sample(N_SUPPORT, seed=12)
+        try:
+            fitted = clone(learner).fit(data, env.task)
+        except (UnsupportedQueryError, NotIdentifiedError):
+            continue  # e.g. a learner that needs a binary treatment
+        unseen = 2.0 if kind == "categorical" else float(data["T"].max()) + 1.0
+        rows = data.iloc[:20]
+        calls = [lambda: fitted.effect(unseen, 0.0)]
+        calls += [(lambda r: lambda: getattr(fitted, r)(rows, {"T": unseen}))(r)
+                  for r in ("predict_do", "predict_counterfactual") if getattr(fitted.tags, r) is not None]
+        for call in calls:
+            _expect(OutOfSupportError, "T=", call)
+        if kind == "continuous":
+            call = calls[-1]
+            with warnings.catch_warnings(record=True) as seen, support_policy(on_violation="warn"):
+                warnings.simplefilter("always", SupportWarning)
+                try:
+                    out = call()
+                except CausalabError:
+                    raise
+                except Exception as exc:
+                    raise AssertionError(
+                        f"asked for T={unseen:.3g} under support_policy(on_violation='warn'), it raised "
+                        f"{type(exc).__name__}: {exc}; a learner that cannot answer a continuous treatment should "
+                        "refuse one at fit (UnsupportedQueryError)") from exc
+            assert any(issubclass(w.category, SupportWarning) for w in seen), "warn mode answered without a warning"
+            value = out.to_numpy() if isinstance(out, pd.Series) else np.asarray([float(out.value)])
+            assert np.isfinite(value).all(), "warn mode gave a non-finite answer"
+
+
 def _expect(error, text, call):
     try:
         call()
@@ -349,6 +445,8 @@ LEARNER_CHECKS = [
     ("same_seed_same_predictions", check_same_seed_same_predictions),
     ("no_global_state_leak", check_no_global_state_leak),
     ("bad_input", check_bad_input),
+    ("constant_treatment", check_constant_treatment),
+    ("unseen_value", check_unseen_value),
 ]
 
 
@@ -364,4 +462,4 @@ def check_learner(learner) -> list[str]:
     return ran
 
 
-__all__ = ["LEARNER_CHECKS", "RandomisedTrial", "check_learner"]
+__all__ = ["LEARNER_CHECKS", "RandomisedTrial", "SupportTrial", "check_learner"]
