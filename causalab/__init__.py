@@ -93,11 +93,11 @@ _LAZY = {
     "report": "causalab.reporting",
 }
 
-# The specific error classes are public attributes but stay out of __all__: each would add
-# some 75 lines of inherited exception methods to help(causalab); they are documented in
-# causalab.exceptions.
-_ERRORS = [name for name in _exceptions.__all__ if name not in ("CausalabError", "CausalabWarning", "did_you_mean")]
-__all__ = sorted(["__version__", "CausalabError", "CausalabWarning", *_LAZY])
+# The specific error and warning classes (CausalabWarning included) are public attributes but
+# stay out of __all__: each would add some 75 lines of inherited exception methods to
+# help(causalab); they are documented in causalab.exceptions.
+_ERRORS = [name for name in _exceptions.__all__ if name not in ("CausalabError", "did_you_mean")]
+__all__ = sorted(["__version__", "CausalabError", *_LAZY])
 
 
 def __getattr__(name: str):

@@ -479,6 +479,9 @@ class Support:
     def _count(self, value: float) -> int:
         return dict(self.counts).get(float(value), 0)
 
+    def levels_seen(self) -> dict:
+        return {int(k) if float(k).is_integer() else k: c for k, c in self.counts}
+
     def check(self, values, who: str = "the learner"):
         """Refuse (or warn about, per the policy) requested ``values`` outside the support."""
         policy = get_support_policy()
@@ -489,20 +492,23 @@ class Support:
             if not thin:
                 return
             problem = ", ".join(f"{name}={_fmt_value(v)} has {self._count(v)} training unit(s)" for v in thin[:3])
-            problem += f" (the floor is min_units={policy.min_units}; levels seen: " \
-                       f"{ {float(k) if not float(k).is_integer() else int(k): c for k, c in self.counts} })"
+            problem += f" (the floor is min_units={policy.min_units}; training units per level: {self.levels_seen()})"
         else:
             out = values[(values < self.low) | (values > self.high)]
             if not len(out):
                 return
             problem = (f"do({name}={_fmt_value(out[0])}{', ...' if len(out) > 1 else ''}) is outside the training "
                        f"range [{self.low:.4g}, {self.high:.4g}] of {name} ({len(out)} value(s) outside)")
-        text = (f"{who}: {problem}; its answer there would be an extrapolation. Answer anyway with "
-                "causalab.learners.support_policy(on_violation='warn') (or evaluate(..., support='warn'))")
-        if policy.on_violation == "warn":
-            warnings.warn(SupportWarning(text), stacklevel=4)
-        else:
-            raise OutOfSupportError(text)
+        _violation(f"{who}: {problem}; its answer there would be an extrapolation", policy)
+
+
+def _violation(text: str, policy: SupportPolicy, stacklevel: int = 5):
+    text += (". Answer anyway with causalab.learners.support_policy(on_violation='warn') (or "
+             "evaluate(..., support='warn'))")
+    if policy.on_violation == "warn":
+        warnings.warn(SupportWarning(text), stacklevel=stacklevel)
+    else:
+        raise OutOfSupportError(text)
 
 
 def treatment_support(data: pd.DataFrame, task, who: str = "the learner") -> Support:
@@ -524,8 +530,9 @@ def treatment_support(data: pd.DataFrame, task, who: str = "the learner") -> Sup
     policy = get_support_policy()
     enough = [lv for lv, c in support.counts if c >= policy.min_units]
     if len(enough) < 2:
-        thin = [lv for lv, c in support.counts if 0 < c < policy.min_units]
-        support.check(thin, who)
+        _violation(f"{who}: an effect of {name} needs two treatment levels with at least min_units="
+                   f"{policy.min_units} training units each; the training units per level are "
+                   f"{support.levels_seen()}", policy, stacklevel=4)
     return support
 
 

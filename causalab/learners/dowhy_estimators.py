@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from ..exceptions import InvalidValueError, NotIdentifiedError, UnsupportedQueryError
+from ..exceptions import DegenerateFitError, InvalidValueError, NotIdentifiedError, UnsupportedQueryError
 from .base import OVERLAP_BOUNDS, Effect, Learner, LearnerTags, _check_bounds, check_design, t_interval
 
 
@@ -27,6 +27,9 @@ QUIET_WARNINGS = (
     (r".*(is deprecated|will be removed in a future version)", FutureWarning),
     # DoWhy's rank-deficient OLS: Backdoor checks the design itself and raises DegenerateFitError
     (r"The design matrix is rank-deficient", Warning),
+    # statsmodels' summary diagnostics, which DoWhy computes on small fits and causalab never reads
+    (r"`kurtosistest` p-value may be inaccurate", UserWarning),
+    (r"omni_normtest is not valid with less than", Warning),
     # DoWhy-gcm's model selection cross-validates classifiers on small classes
     (r"The least populated class in y has only \d+ members", UserWarning),
 )
@@ -60,6 +63,7 @@ class _DoWhyLearner(Learner):
 
         task = self.task_
         data = data[task.observed].copy()  # DoWhy writes columns into the frame it is given
+        self.n_train_ = len(data)
         with _quiet():
             model = CausalModel(data=data, treatment=task.treatment, outcome=task.outcome, graph=task.graph.copy())
             estimand = model.identify_effect(proceed_when_unidentifiable=False, method_name=self._identification())
@@ -207,6 +211,10 @@ class Backdoor(_DoWhyLearner):
             choose = max if self.adjustment == "maximal-adjustment" else min
             estimand.set_backdoor_variables(choose(sets, key=len), key="backdoor")
         self.adjustment_set_ = list(estimand.get_backdoor_variables("backdoor"))
+        n, params = self.n_train_, 2 + len(self.adjustment_set_)
+        if self.method == "regression" and n <= params:  # before statsmodels divides by zero
+            raise DegenerateFitError(f"Backdoor('regression') on the adjustment set {self.adjustment_set_}: {n} "
+                                     f"training rows for {params} parameters; a fit needs more rows than parameters")
         if not self.adjustment_set_ and self.method != "regression":
             raise UnsupportedQueryError(
                 f"Backdoor(method={self.method!r}): the identified adjustment set is empty, and DoWhy's propensity "
