@@ -6,6 +6,7 @@ list them so a test suite can parametrise over them.
 """
 
 from .environments import CHECKS, check_environment, environment_checks
-from .learners import LEARNER_CHECKS, RandomisedTrial, check_learner
+from .learners import LEARNER_CHECKS, RandomisedTrial, SupportTrial, check_learner
 
-__all__ = ["CHECKS", "LEARNER_CHECKS", "RandomisedTrial", "check_environment", "check_learner", "environment_checks"]
+__all__ = ["CHECKS", "LEARNER_CHECKS", "RandomisedTrial", "SupportTrial", "check_environment", "check_learner",
+           "environment_checks"]
