@@ -43,7 +43,9 @@ data = lalonde.data()
 truth = lalonde.true_effects()["ate"]
 estimates = {
     "naive: treated minus CPS controls": LinearRegression(features="treatment").fit(data, lalonde.task).effect(1, 0).value,
-    "OLS adjusted for covariates": LinearRegression(features="covariates").fit(data, lalonde.task).effect(1, 0).value,
+    # nodegree (educ < 12) is a sum of educ's levels: OLS refuses the collinear design, so it is left out
+    "OLS adjusted for covariates": LinearRegression(features=[c for c in lalonde.task.covariates if c != "nodegree"]
+                                                    + ["treat"]).fit(data, lalonde.task).effect(1, 0).value,
     "boosting T-learner": TLearner(GradientBoosting(max_iter=100)).fit(data, lalonde.task).effect(1, 0).value,
     "DoWhy back-door (IPW)": Backdoor("ipw").fit(data, lalonde.task).effect(1, 0).value,
 }
