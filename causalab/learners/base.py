@@ -634,8 +634,9 @@ def check_design(x: np.ndarray, names, who: str, intercept: bool = True, rtol: f
     n, k = x.shape
     params = k + int(intercept)
     if n <= params:
-        raise DegenerateFitError(f"{who}: {n} training rows for {params} parameters ({k} column(s){' and an intercept' if intercept else ''}); "
-                                 "a fit needs more rows than parameters to leave residual degrees of freedom")
+        what = f"{k} column(s)" + (" and an intercept" if intercept else "")
+        raise DegenerateFitError(f"{who}: {n} training rows for {params} parameters ({what}); a fit needs more rows "
+                                 "than parameters to leave residual degrees of freedom")
     z = x - x.mean(axis=0) if intercept else x
     scale = np.sqrt(np.sum(z**2, axis=0))
     for j in range(k):
