@@ -9,9 +9,9 @@ rung 1
     ``rmse`` of ``predict`` on the held-out observational units (plus ``accuracy`` and
     ``brier`` for a binary outcome) and ``outcome_sd``, the scale the verdict uses.
 rung 2
-    per regime, ``do_rmse``: ``predict_do`` against the units' outcomes under the regime;
-    ``shift_rmse``: ``predict`` on the units as drawn under the regime (does the fit survive
-    the shift?); ``survival``: do_rmse / rmse. Once per cell: ``ate`` (the learner's
+    per regime, ``do_rmse``: ``predict_do`` against the units' outcomes under the regime
+    (noise included); ``shift_rmse``: ``predict`` on the units as drawn under the regime (does
+    the fit survive the shift?). Once per cell: ``ate`` (the learner's
     ``effect`` against ``true_effects()['ate']``), ``ate_covered`` where the learner gives an
     interval, ``ett`` (binary treatment: predict_do contrasts averaged over treated units)
     and ``pehe`` where the environment defines a CATE.
@@ -25,6 +25,12 @@ overlap
     outside the clipping bounds) and ``overlap_ess`` (effective sample size of the
     inverse-propensity weights), regime ``"overlap"``; the message carries the learner's
     :class:`~causalab.OverlapWarning` when overlap is poor.
+excess (every rung, :mod:`causalab.evaluation.excess`)
+    ``bias_rmse``, ``do_bias_rmse``, ``cf_bias_rmse``: the learner's answers against the
+    best possible answers given the features it was fed (its error beyond the noise);
+    ``reference_rmse``, ``do_reference_rmse``, ``cf_reference_rmse``: that noise floor;
+    ``survival``: (do_rmse / do_reference_rmse) / (rmse / reference_rmse), 1 for a learner
+    whose error grows under do() no more than the noise does.
 real data
     LaLonde: ``ate`` against the experiment (with its standard error). Sachs (an environment
     with ``regime_intervention``): ``shift``, the predicted change of the outcome's mean
@@ -55,6 +61,7 @@ from sklearn.base import clone
 
 from ..exceptions import CausalabWarning, InvalidValueError, NotIdentifiedError, OverlapWarning, UnsupportedQueryError
 from . import metrics
+from .excess import CellReferences
 
 #: the columns of every result table, in order
 COLUMNS = (
@@ -246,6 +253,7 @@ def _evaluate_cell(env, learner, seed, n_train, n_test, errors) -> list[dict]:
     test_world = _world_or_sample(env, n_test, test_seed)
     test = test_world[env.observed]
     y = test[outcome].to_numpy(dtype=np.float64)
+    refs = CellReferences(env, learner, test_world, test_seed)  # excess rows: error beyond the best answer
 
     # rung 1
     got = attempt(1, "observational", ["rmse"], lambda: learner.predict(test).to_numpy())
@@ -254,6 +262,7 @@ def _evaluate_cell(env, learner, seed, n_train, n_test, errors) -> list[dict]:
         pred, secs, note = got
         obs_rmse = metrics.rmse(pred, y)
         add(1, "observational", "rmse", obs_rmse, predict_seconds=secs, message=note)
+        refs.rows(add, 1, "observational", pred, y)
         if discrete:
             add(1, "observational", "accuracy", metrics.accuracy(pred, y), predict_seconds=secs, message=note)
             add(1, "observational", "brier", metrics.brier(pred, y), predict_seconds=secs, message=note)
@@ -273,8 +282,7 @@ def _evaluate_cell(env, learner, seed, n_train, n_test, errors) -> list[dict]:
             if got:
                 do_rmse = metrics.rmse(got[0], y_do)
                 add(2, name, "do_rmse", do_rmse, predict_seconds=got[1], message=got[2])
-                if np.isfinite(obs_rmse) and obs_rmse > 0:
-                    add(2, name, "survival", metrics.survival_ratio(do_rmse, obs_rmse), message=got[2])
+                refs.rows(add, 2, name, got[0], y_do, regime, world_do, do_rmse)  # with survival
             got = attempt(2, name, ["shift_rmse"], lambda: learner.predict(world_do[env.observed]).to_numpy())
             if got:
                 add(2, name, "shift_rmse", metrics.rmse(got[0], y_do), predict_seconds=got[1], message=got[2])
@@ -290,6 +298,7 @@ def _evaluate_cell(env, learner, seed, n_train, n_test, errors) -> list[dict]:
                     add(3, name, "cf_brier", metrics.brier(got[0], truth), predict_seconds=got[1], message=got[2])
                 else:
                     add(3, name, "cf_rmse", metrics.rmse(got[0], truth), predict_seconds=got[1], message=got[2])
+                refs.rows(add, 3, name, got[0], truth, regime, world_do)
 
     # measured perturbations of real data (Sachs): the predicted shift of the outcome's mean
     truth = env.true_effects()

@@ -61,3 +61,35 @@ def covered(interval, truth: float) -> float:
     if not (np.isfinite(lo) and np.isfinite(hi) and lo <= hi):
         raise InvalidValueError(f"an interval needs finite lo <= hi, got {interval!r}")
     return float(lo <= float(truth) <= hi)
+
+
+def bias_rmse(predicted, reference, reference_se=None) -> tuple[float, float]:
+    """The excess error ``sqrt(mean((predicted - reference)^2))`` and its standard error.
+
+    ``reference`` holds each unit's best possible answer (see
+    :mod:`causalab.evaluation.reference`); an answer equal to it scores 0 whatever the
+    noise. When the reference is a Monte Carlo estimate with per-unit standard errors
+    ``reference_se`` (``s``), its own noise is removed: the value is
+    ``sqrt(max(0, mean((predicted - reference)^2 - s^2)))``, and the returned standard
+    error is that of the value under the Monte Carlo noise (units held fixed):
+    ``sqrt(V) / max(2 value, V^(1/4))`` with ``V = (4 mean(d^2 s^2) + 2 mean(s^4)) / n``.
+    Exact references (no ``reference_se``, or zeros) give a standard error of 0.
+
+    Returns
+    -------
+    (float, float)
+        The excess and its standard error.
+    """
+    p, r = _pair(predicted, reference)
+    d2 = (p - r) ** 2
+    if reference_se is None:
+        return float(np.sqrt(np.mean(d2))), 0.0
+    s2 = np.asarray(reference_se, dtype=np.float64).reshape(-1) ** 2
+    if len(s2) != len(p) or not np.isfinite(s2).all():
+        raise InvalidValueError(f"reference_se needs {len(p)} finite values, got {len(s2)}")
+    if not s2.any():
+        return float(np.sqrt(np.mean(d2))), 0.0
+    excess2 = float(np.mean(d2 - s2))
+    value = float(np.sqrt(max(excess2, 0.0)))
+    var = float((4 * np.mean(np.maximum(d2 - s2, 0.0) * s2) + 2 * np.mean(s2**2)) / len(p))
+    return value, float(np.sqrt(var) / max(2 * value, var**0.25))
