@@ -29,6 +29,9 @@ def test_leaderboard_and_verdicts(results):
     conf = board[board["environment"] == "Confounding-v0"].set_index("learner")
     assert conf.loc["LinearRegression(features='treatment')", "ate_error"] == pytest.approx(0.5, abs=0.1)
     assert conf.index[0] != "LinearRegression(features='treatment')"  # sorted by |ATE error|
+    # excess under do(): the naive answer is off by s^2/(s^2+1) = 0.5 at do(T=1), right at do(T=0)
+    assert conf.loc["LinearRegression(features='treatment')", "do_excess"] == pytest.approx(0.25, abs=0.08)
+    assert conf.loc["Backdoor()", "do_excess"] < 0.1
     fd = board[board["environment"] == "FrontDoor-v0"].set_index("learner")
     assert fd.loc["Backdoor()", "verdict"] == "as expected (refuses)"
     assert set(rep.figures) >= {"ATE estimates against the truth", "Survival under intervention", "Learning curves"}

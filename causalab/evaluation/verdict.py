@@ -9,6 +9,8 @@ from .evaluate import COLUMNS
 
 VERDICT_COLUMNS = ("environment", "learner", "judged_family", "expected", "expected_reason", "n_train", "n_seeds",
                    "ate", "true_ate", "ate_error", "tolerance", "observed", "verdict")
+#: beside each verdict, the per-unit causal error behind it (see :mod:`causalab.evaluation.excess`)
+VERDICT_COLUMNS += ("do_excess", "survival")
 
 
 def verdicts(results: pd.DataFrame) -> pd.DataFrame:
@@ -26,6 +28,12 @@ def verdicts(results: pd.DataFrame) -> pd.DataFrame:
     when the learner declined to fit (its estimand is not identified), and ``"n/a"`` when it
     cannot be applied. ``verdict`` is ``"as expected"``, ``"MISMATCH"`` (a bug or a lesson:
     look), or ``"no expectation"`` when the environment states none for that family.
+
+    Beside it, at the same training size: ``do_excess``, the mean over regimes and seeds of
+    ``do_bias_rmse`` (each unit's answer under do() against the best possible answer from
+    the learner's features: causal error without the noise), and ``survival``, the mean of
+    the survival ratio (1: the error grows under do() no more than the noise does). An ATE
+    can be right on average while ``do_excess`` shows unit-level answers that are not.
     """
     if not isinstance(results, pd.DataFrame) or list(results.columns) != list(COLUMNS):
         raise ValueError("verdicts needs a result table from causalab.evaluate")
@@ -38,6 +46,9 @@ def verdicts(results: pd.DataFrame) -> pd.DataFrame:
                "expected": first["expected"], "expected_reason": first["expected_reason"], "n_train": n,
                "n_seeds": int(at_n["seed"].nunique()), "ate": np.nan, "true_ate": np.nan, "ate_error": np.nan,
                "tolerance": np.nan}
+        for column, metric in (("do_excess", "do_bias_rmse"), ("survival", "survival")):
+            values = at_n.loc[(at_n["metric"] == metric) & (at_n["status"] == "ok"), "value"]
+            row[column] = float(values.mean()) if len(values) else np.nan
         fit = at_n[at_n["metric"] == "fit"]
         ate = at_n[(at_n["metric"] == "ate") & (at_n["status"] == "ok")]
         if len(fit) and (fit["status"] == "not_identified").any():

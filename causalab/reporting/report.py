@@ -16,14 +16,19 @@ from ..evaluation.verdict import verdicts
 from ..exceptions import InvalidValueError
 from . import figures as F
 
-LEADERBOARD_COLUMNS = ("environment", "learner", "acts_as", "ate_error", "do_rmse", "survival", "cf_error",
-                       "verdict")
+LEADERBOARD_COLUMNS = ("environment", "learner", "acts_as", "ate_error", "do_excess", "survival", "cf_excess",
+                       "do_rmse_with_noise", "cf_error", "verdict")
 
 
 def leaderboard(results: pd.DataFrame) -> pd.DataFrame:
-    """One row per (environment, learner): mean ATE error (estimate - truth), mean error under
-    do() and survival ratio over the regimes, counterfactual error (RMSE, or 1 - accuracy for
-    a discrete outcome), and the verdict; sorted by environment, then |ATE error|."""
+    """One row per (environment, learner): mean ATE error (estimate - truth); ``do_excess``,
+    the error under do() beyond the best possible answer from the learner's features
+    (``do_bias_rmse``, 0 for an exact answer), and ``survival`` (1: the error grows under do()
+    no more than the noise does), both averaged over the regimes; ``cf_excess``, the same for
+    counterfactuals (``cf_bias_rmse``); ``do_rmse_with_noise``, the raw error under do()
+    against the units' noisy outcomes (what a practitioner sees on data), and ``cf_error``,
+    the raw counterfactual error (RMSE, or 1 - accuracy for a discrete outcome); the verdict.
+    Sorted by environment, then |ATE error|."""
     ok = results[results["status"] == "ok"]
     at_max = ok[ok["n_train"] == ok.groupby("environment")["n_train"].transform("max")]
     rows = []
@@ -42,7 +47,8 @@ def leaderboard(results: pd.DataFrame) -> pd.DataFrame:
         v = verdict.loc[(env_id, learner)]
         rows.append({"environment": env_id, "learner": learner, "acts_as": g["judged_family"].iloc[0],
                      "ate_error": float((ate["value"] - ate["true_value"]).mean()) if len(ate) else np.nan,
-                     "do_rmse": mean("do_rmse"), "survival": mean("survival"), "cf_error": cf,
+                     "do_excess": mean("do_bias_rmse"), "survival": mean("survival"),
+                     "cf_excess": mean("cf_bias_rmse"), "do_rmse_with_noise": mean("do_rmse"), "cf_error": cf,
                      "verdict": v["verdict"] if v["observed"] != "refuses" else f"{v['verdict']} (refuses)"})
     out = pd.DataFrame(rows, columns=list(LEADERBOARD_COLUMNS))
     order = out["ate_error"].abs().fillna(np.inf)
@@ -110,7 +116,7 @@ class Report:
         lines = [f"# {self.title}", "", _summary(self.results), "", "## Leaderboard", "",
                  _markdown_table(self.leaderboard), "", "## Verdicts", "",
                  _markdown_table(self.verdicts[["environment", "learner", "judged_family", "expected", "observed",
-                                                "ate_error", "tolerance", "verdict"]])]
+                                                "ate_error", "tolerance", "do_excess", "verdict"]])]
         if len(self.mismatches()):
             lines += ["", f"**{len(self.mismatches())} mismatch(es)**: a learner behaved against its environment's "
                           "stated expectation. Each is a bug or a lesson."]
@@ -125,7 +131,8 @@ class Report:
                          "its environment's stated expectation. Each is a bug or a lesson.</p>")
         parts += ["<h2>Leaderboard</h2>", _html_table(self.leaderboard), "<h2>Verdicts</h2>",
                   _html_table(self.verdicts[["environment", "learner", "judged_family", "expected", "expected_reason",
-                                             "observed", "ate", "true_ate", "ate_error", "tolerance", "verdict"]])]
+                                             "observed", "ate", "true_ate", "ate_error", "tolerance", "do_excess",
+                                             "survival", "verdict"]])]
         if len(self.overlap):
             parts += ["<h2>Overlap</h2>", f"<p>{_e(_OVERLAP_NOTE)}</p>", _html_table(self.overlap)]
         for name, fig in self.figures.items():
