@@ -47,7 +47,11 @@ def pehe(cate_hat, cate) -> float:
 
 def survival_ratio(interventional_error: float, observational_error: float) -> float:
     """Interventional over observational error: 1 means the fit survives the intervention,
-    large values mean it answered the interventional question with a correlation."""
+    large values mean it answered the interventional question with a correlation.
+
+    The evaluator passes errors relative to their noise floors, ``do_rmse / do_reference_rmse``
+    and ``rmse / reference_rmse`` (see :mod:`causalab.evaluation.excess`), so that the noise
+    an intervention adds (or removes) is not counted as the learner's error."""
     if not (np.isfinite(interventional_error) and np.isfinite(observational_error)) or observational_error <= 0:
         raise InvalidValueError(f"survival ratio needs finite errors and a positive observational error, got "
                                 f"{interventional_error!r} and {observational_error!r}")
