@@ -17,8 +17,9 @@ given the same features the learner was fed. Rows (per regime for rungs 2 and 3)
     floor on observational data. 1 for a learner that answers both rungs exactly (or is off
     by the same factor on both); above 1 when it answers do() with a correlation.
 
-The features: a learner's ``features_`` where it has them; otherwise ``treatment`` and
-the task's covariates (rung 1), the covariates (rung 2) and the whole observed row (rung 3).
+The features: a learner's ``features_`` where it has them; otherwise the task's covariates
+at rung 2 (the contract: an answer from pre-treatment covariates) and every observed column
+the learner takes (``columns_``) at rungs 1 and 3 (the outcome too at rung 3).
 The regime's variables are never seen factually at rung 2 (the intervention overwrites
 them); their per-unit values under the regime, which the learner is told, always are.
 Each row's ``message`` names the reference's method; a reference that cannot be computed
@@ -44,16 +45,15 @@ def features_for(env, learner, rung: int) -> list[str]:
     """The observed columns whose factual values the reference conditions on at ``rung``
     (before removing the regime's variables at rung 2)."""
     fed = getattr(learner, "features_", None)
-    outcome, treatment = env.outcome, env.treatment
+    outcome = env.outcome
     if fed is not None:
         fed = [f for f in fed if f != outcome]
         return fed + [outcome] if rung == 3 else fed
-    covariates = [c for c in env.covariates if c in env.observed]
-    if rung == 1:
-        return [treatment] + [c for c in covariates if c != treatment]
-    if rung == 2:
-        return covariates
-    return list(env.observed)
+    if rung == 2:  # the contract: each unit's answer from its pre-treatment covariates
+        return [c for c in env.covariates if c in env.observed]
+    # rungs 1 and 3: every column the learner takes (columns_), as a predictor would use them
+    columns = [c for c in getattr(learner, "columns_", env.observed) if c in env.observed and c != outcome]
+    return columns + [outcome] if rung == 3 else columns
 
 
 class CellReferences:

@@ -23,8 +23,8 @@ class Oracle(Learner):
 
     Rung 1: ``E[Y | F]``; rung 2: ``E[Y_do | F minus the intervened variables, the
     intervened values]``; rung 3: the same given the unit's factual row. ``F``: ``features``
-    when given (like a correlational learner's ``features_``), otherwise the treatment and
-    the covariates (rung 1), the covariates (rung 2) and the observed row (rung 3).
+    when given (like a correlational learner's ``features_``), otherwise every observed
+    column (rungs 1 and 3) and the covariates (rung 2).
 
     A soft or stochastic intervention reaches a learner as per-unit values; the oracle
     matches them to the environment's regime on the same variables, so it answers the
