@@ -23,7 +23,7 @@ the learner takes (``columns_``) at rungs 1 and 3 (the outcome too at rung 3).
 The regime's variables are never seen factually at rung 2 (the intervention overwrites
 them); their per-unit values under the regime, which the learner is told, always are.
 Each row's ``message`` names the reference's method; a reference that cannot be computed
-gives rows with status ``unsupported`` and the reason.
+gives rows with status ``unsupported`` and the reason (``error`` if computing it failed).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import threading
 
 import numpy as np
 
-from ..exceptions import UnsupportedQueryError
+from ..exceptions import CausalabError, UnsupportedQueryError
 from . import metrics
 from .reference import conditional_expectation
 
@@ -80,7 +80,9 @@ class CellReferences:
         try:  # Monte Carlo references are seeded by the question (the seen values), not the cell
             out = conditional_expectation(env.scm, env.outcome, given, regime, told, n_units=len(self.world))
         except UnsupportedQueryError as exc:
-            out = str(exc)
+            out = ("unsupported", f"no reference: {exc}")
+        except CausalabError as exc:  # the reference failed, not the learner: rows, never a crashed sweep
+            out = ("error", f"reference failed: {type(exc).__name__}: {exc}")
         with _CACHE_LOCK:
             if len(_CACHE) >= _CACHE_SIZE:
                 _CACHE.pop(next(iter(_CACHE)))
@@ -95,9 +97,9 @@ class CellReferences:
         prefix = {1: "", 2: "do_", 3: "cf_"}[rung]
         names = [f"{prefix}bias_rmse", f"{prefix}reference_rmse"]
         ref = self._reference(rung, regime_name, regime, world_do)
-        if isinstance(ref, str):
+        if isinstance(ref, tuple):
             for m in names + (["survival"] if rung == 2 else []):
-                add(rung, regime_name, m, status="unsupported", message=f"no reference: {ref}")
+                add(rung, regime_name, m, status=ref[0], message=ref[1])
             return
         message = f"reference by {ref.method}"
         value, se = metrics.bias_rmse(prediction, ref.values, ref.se)

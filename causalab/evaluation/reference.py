@@ -56,10 +56,10 @@ import torch
 
 from .._random import seed_sequence, torch_generator
 from ..exceptions import InvalidValueError, UnsupportedQueryError
-from ..scm.intervention import Intervened, Intervention, LinearPolicy, Scale, Shift, Soft
+from ..scm.intervention import Intervention, LinearPolicy, Scale, Shift, Soft
 from ..scm.linear_gaussian import _row
 from ..scm.mechanisms import Additive, Discrete, Linear, Root
-from ..scm.noise import Noise, Normal
+from ..scm.noise import Normal
 
 #: Monte Carlo draws per unit when no exact method applies
 N_PARTICLES = 128
