@@ -202,15 +202,28 @@ def _t(x) -> torch.Tensor:
     return torch.as_tensor(np.array(x, dtype=np.float64))
 
 
-def _determined(scm, regime, given) -> bool:
+def _determined(scm, regime, given, regime_values) -> bool:
     """Every soft regime value is a function of what was seen (so conditioning on it adds nothing)."""
     for v in regime or ():
         spec = regime[v]
         if isinstance(spec, (Shift, Scale)):
             if v not in given:
                 return False
-        elif isinstance(spec, Soft) and not set(scm.parents(v)) | {v} <= set(given):
-            return False
+        elif isinstance(spec, Soft):
+            parents = scm.parents(v)
+            if not set(parents) <= set(given):
+                return False
+            if v in given:
+                continue
+            # a policy of the parents alone (it ignores the natural value): try every level, or two values
+            n = len(regime_values[v])
+            mech = scm._mechanisms[v]
+            trials = ([float(k) for k in range(mech.n_levels)] if mech.discrete else [0.0, 1.2345])
+            pa = {p: _t(given[p]) for p in parents}
+            outs = [torch.as_tensor(spec.fn(torch.full((n,), x, dtype=torch.float64), pa),
+                                    dtype=torch.float64).expand(n) for x in trials]
+            if not all(torch.equal(outs[0], o) for o in outs[1:]):
+                return False
     return True
 
 
@@ -222,7 +235,7 @@ def _by_parents(scm, outcome, given, regime, regime_values, n):
     below = nx.descendants(scm.graph, outcome)
     if regime_vars & (below | {outcome}):
         return "a regime variable is the outcome's descendant"
-    if regime is not None and not _determined(scm, regime, given):
+    if regime is not None and not _determined(scm, regime, given, regime_values):
         return "a soft regime value carries information beyond the seen values"
     pa = {}
     for p in mech.parents:
