@@ -124,7 +124,7 @@ def conditional_expectation(scm, outcome: str, given: Mapping, regime: Mapping |
     Raises
     ------
     UnsupportedQueryError
-        When no method applies (the message says why the last candidate failed).
+        When no method applies (the message gives each method's reason).
     """
     from ..scm.core import _single_torch_thread
 
