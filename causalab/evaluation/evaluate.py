@@ -262,7 +262,7 @@ def _evaluate_cell(env, learner, seed, n_train, n_test, errors) -> list[dict]:
         pred, secs, note = got
         obs_rmse = metrics.rmse(pred, y)
         add(1, "observational", "rmse", obs_rmse, predict_seconds=secs, message=note)
-        refs.rows(add, 1, "observational", pred, y)
+        refs.rows(add, 1, "observational", pred, y, note=note)
         if discrete:
             add(1, "observational", "accuracy", metrics.accuracy(pred, y), predict_seconds=secs, message=note)
             add(1, "observational", "brier", metrics.brier(pred, y), predict_seconds=secs, message=note)
@@ -282,7 +282,7 @@ def _evaluate_cell(env, learner, seed, n_train, n_test, errors) -> list[dict]:
             if got:
                 do_rmse = metrics.rmse(got[0], y_do)
                 add(2, name, "do_rmse", do_rmse, predict_seconds=got[1], message=got[2])
-                refs.rows(add, 2, name, got[0], y_do, regime, world_do, do_rmse)  # with survival
+                refs.rows(add, 2, name, got[0], y_do, regime, world_do, do_rmse, got[2])  # with survival
             got = attempt(2, name, ["shift_rmse"], lambda: learner.predict(world_do[env.observed]).to_numpy())
             if got:
                 add(2, name, "shift_rmse", metrics.rmse(got[0], y_do), predict_seconds=got[1], message=got[2])
@@ -298,7 +298,7 @@ def _evaluate_cell(env, learner, seed, n_train, n_test, errors) -> list[dict]:
                     add(3, name, "cf_brier", metrics.brier(got[0], truth), predict_seconds=got[1], message=got[2])
                 else:
                     add(3, name, "cf_rmse", metrics.rmse(got[0], truth), predict_seconds=got[1], message=got[2])
-                refs.rows(add, 3, name, got[0], truth, regime, world_do)
+                refs.rows(add, 3, name, got[0], truth, regime, world_do, note=got[2])
 
     # measured perturbations of real data (Sachs): the predicted shift of the outcome's mean
     truth = env.true_effects()

@@ -90,8 +90,9 @@ class CellReferences:
         return out
 
     def rows(self, add, rung, regime_name, prediction, truth, regime=None, world_do=None,
-             do_rmse=np.nan) -> None:
-        """Add the excess rows of one answered query (``prediction``) against ``truth``."""
+             do_rmse=np.nan, note: str = "") -> None:
+        """Add the excess rows of one answered query (``prediction``) against ``truth``;
+        ``note``: the warnings the query raised, kept on every row it gives."""
         if "scm" not in self.env.capabilities:
             return
         prefix = {1: "", 2: "do_", 3: "cf_"}[rung]
@@ -99,9 +100,9 @@ class CellReferences:
         ref = self._reference(rung, regime_name, regime, world_do)
         if isinstance(ref, tuple):
             for m in names + (["survival"] if rung == 2 else []):
-                add(rung, regime_name, m, status=ref[0], message=ref[1])
+                add(rung, regime_name, m, status=ref[0], message="; ".join(x for x in (note, ref[1]) if x))
             return
-        message = f"reference by {ref.method}"
+        message = "; ".join(x for x in (note, f"reference by {ref.method}") if x)
         value, se = metrics.bias_rmse(prediction, ref.values, ref.se)
         add(rung, regime_name, names[0], value, se=se, message=message)
         floor = metrics.rmse(ref.values, truth)
