@@ -99,10 +99,10 @@ def check_number(answer: object, expected: float, tol: float, *, name: str = "an
     if not abs(value - expected) <= tol:
         raise WrongAnswer(
             f"`{name}` = {value:+.4f} is {abs(value - expected):.4f} away from {reference}; accepted: within "
-            f"{tol:.4f}" + (f" ({why_tol})" if why_tol else "") + "." + _diagnose(value, tol, mistakes)
+            f"{tol:.4g}" + (f" ({why_tol})" if why_tol else "") + "." + _diagnose(value, tol, mistakes)
             + (f" Hint: {hint}" if hint else "")
         )
-    print(f"right: `{name}` = {value:+.4f}, reference {reference}, accepted within {tol:.4f}")
+    print(f"right: `{name}` = {value:+.4f}, reference {reference}, accepted within {tol:.4g}")
     return True
 
 

@@ -103,11 +103,25 @@ plt.show()
 # so the variance is the observational one: Var(T + 2Z + e) with T = Z + e') and store it in
 # `my_variance`.
 
-# %%
-my_variance = 3.0**2 * 1 + 1 + 1   # Y = 3 Z + e' + e + 1: 9 + 1 + 1
+# %% tags=["exercise"]
+my_variance = ...
 
-# %% tags=["hide-input"]
+# %% tags=["check"]
+# check: against the exact variance. A simulated answer from N rows is accepted too: the
+# standard error of a sample variance is Var(Y) sqrt(2 / N) for Gaussian Y, and we accept 4 of them.
+from causalab.testing.exercises import check_number  # noqa: E402
+
+exact_variance = 3.0**2 * 1 + 1 + 1  # Y + 1 = 3 Z + e_T + e_Y under do(T = T + 1)
+check_number(
+    my_variance, exact_variance, 4 * exact_variance * np.sqrt(2 / N), name="my_variance",
+    what="Var(3 Z + e_T + e_Y + 1), exact",
+    why_tol=f"4 standard errors of a sample variance from {N:,} rows",
+    hint="write Y in terms of the independent noises Z, e_T, e_Y only (substitute T = Z + e_T), then add "
+         "the variances of the independent terms; the shift adds a constant",
+    mistakes={"the variance under the hard do(T = 1), Var(2 Z + e_Y)": 5.0,
+              "Var(T) + 4 Var(Z) + Var(e_Y): the covariance of T and Z left out": 7.0,
+              "a noise term left out: 3² + 1": 10.0},
+)
 y_soft = scm.do({"T": cl.shift(1.0)}).sample(N, seed=2)["Y"]
-assert abs(y_soft.var() - my_variance) < 4 * my_variance * np.sqrt(2 / N)
 assert abs(means["hard do(T=1)"] - 1.0) < 4 * np.sqrt(5 / N)
-print(f"Var(Y) under the soft intervention: measured {y_soft.var():.3f}, by hand {my_variance}")
+print(f"Var(Y) under the soft intervention, measured on {N:,} rows: {y_soft.var():.3f}")
