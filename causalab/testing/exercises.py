@@ -119,7 +119,7 @@ def check_choice(answer: object, expected: object, *, name: str = "answer", what
         raise WrongAnswer(f"`{name}` = {answer!r} is not one of the choices {sorted(map(str, allowed))}")
     if answer != expected:
         why = (mistakes or {}).get(answer, "")
-        raise WrongAnswer(f"`{name}` = {answer!r} is not right" + (f": {why}" if why else ".")
+        raise WrongAnswer(f"`{name}` = {answer!r} is not right" + (f": {why.rstrip('.')}." if why else ".")
                           + (f" Hint: {hint}" if hint else ""))
     print(f"right: `{name}` = {answer!r}" + (f" ({what})" if what else ""))
     return True

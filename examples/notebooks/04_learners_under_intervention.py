@@ -15,8 +15,9 @@
 # # 4. Learners under intervention
 #
 # **What this teaches.** Train a correlational learner (an MLP) and causal learners side by
-# side on the *same* observational data. On held-out observational data they look alike;
-# under an intervention the correlational one breaks. The evaluator scores every learner on
+# side on the *same* observational data. On held-out observational data the learners fed only
+# `T` answer as well as their features allow (their error there is mostly noise they cannot
+# see, so it does not warn anyone); under an intervention the correlational ones break. The evaluator scores every learner on
 # the three rungs against the exact truth. Raw errors mix two things: the noise no answer can
 # remove, and the learner's own mistake. So for every unit the evaluator also computes the
 # *reference*, the best possible answer given the features the learner was fed, and scores
@@ -88,11 +89,24 @@ plt.show()
 # learner closest to the truth in `my_best`.
 
 # %%
-ate = results[results["metric"] == "ate"].set_index("learner")
-my_best = (ate["value"] - ate["true_value"]).abs().idxmin()
+ate = results[results["metric"] == "ate"].set_index("learner")[["value", "true_value"]]
+ate
 
-# %% tags=["hide-input"]
-assert my_best in ("Backdoor()", "NeuralSCM()"), my_best
+# %% tags=["exercise"]
+my_best = ...
+
+# %% tags=["check"]
+# check: against the learner whose ATE is closest to the truth in these same results (no
+# tolerance: a name is right or wrong).
+from causalab.testing.exercises import check_choice  # noqa: E402
+
+closest = (ate["value"] - ate["true_value"]).abs().idxmin()
+why = {name: f"its ATE {row.value:+.3f} is {abs(row.value - row.true_value):.3f} from the truth {row.true_value:+.3f}, "
+             f"while {closest} is {abs(ate.loc[closest, 'value'] - row.true_value):.3f} from it"
+       for name, row in ate.iterrows() if name != closest}
+check_choice(my_best, closest, name="my_best", what="the ATE closest to the exact truth", allowed=list(ate.index),
+             mistakes=why, hint="compare |value - true_value| of every learner; the best observational fit is "
+                                "not the best causal answer")
 naive = ate.loc["LinearRegression(features='treatment')", "value"]
 # the naive slope is b + s Cov(T, g(Z)) / Var T = 1 + (1 + E[Z sin 2Z]) / 2 = 1 + (1 + 2 e^-2) / 2
 assert naive > 1.3
@@ -100,4 +114,3 @@ by = results.set_index(["learner", "regime", "metric"])["value"]
 naive_excess = by[("LinearRegression(features='treatment')", "do(T=1)", "do_bias_rmse")]
 assert abs(naive_excess - 0.635) < 0.15, naive_excess  # that slope's bias at t = 1, for every unit
 assert by[("LinearRegression(features='treatment')", "do(T=0)", "do_bias_rmse")] < 0.15
-print("closest to the truth:", my_best)
