@@ -97,11 +97,22 @@ cl.verdicts(results)[["learner", "judged_family", "expected", "observed", "ate",
 # The logistic treatment model is `P(Exercise = 1 | Age) = sigmoid(5 - 0.1 Age)`. Compute by
 # hand the probability that a 70-year-old exercises and store it in `my_probability`.
 
-# %%
-my_probability = float(torch.sigmoid(torch.tensor(5 - 0.1 * 70)))
+# %% tags=["exercise"]
+my_probability = ...
 
-# %% tags=["hide-input"]
+# %% tags=["check"]
+# check: against the exact sigmoid(5 - 0.1 x 70). A share simulated from n = 200,000 units
+# under do(Age = 70) is accepted too: we allow 4 of its standard errors, 4 sqrt(p (1 - p) / n) = 0.003.
+from causalab.testing.exercises import check_number  # noqa: E402
+
+exact = float(torch.sigmoid(torch.tensor(5 - 0.1 * 70, dtype=torch.float64)))
+check_number(
+    my_probability, exact, 4 * (exact * (1 - exact) / 200_000) ** 0.5, name="my_probability",
+    what="sigmoid(5 - 0.1 x 70), exact", why_tol="4 standard errors of a share simulated from 200,000 units",
+    hint="sigmoid(x) = 1 / (1 + exp(-x)) turns the linear score 5 - 0.1 Age into a probability",
+    mistakes={"the score 5 - 0.1 x 70 itself, not a probability": -2.0, "the sign flipped: sigmoid(+2)": 0.8808,
+              "the odds exp(-2), not the probability": 0.1353, "the probability at the average age 50": 0.5},
+)
 simulated = env.do({"Age": 70.0}).sample(200_000, seed=3)["Exercise"].mean()
-assert abs(simulated - my_probability) < 4 * (my_probability * (1 - my_probability) / 200_000) ** 0.5
 assert "true_effects_match_simulation" in ran
-print(f"P(exercise | age 70) = {my_probability:.4f} (simulated {simulated:.4f})")
+print(f"simulated under do(Age = 70): {simulated:.4f}")
