@@ -16,8 +16,9 @@
 #
 # **What this teaches.** A feature can predict the label well in every training domain and be
 # useless, or harmful, once the world changes: a *shortcut*. Training a model to be equally
-# good in every domain (V-REx, IRM) makes it lean on the features whose relation to the label
-# is stable, the label's causes.
+# good in every domain (V-REx, IRM) pushes it toward the features whose relation to the label
+# is stable, the label's causes: a pressure, not a guarantee. How far it gets depends on the
+# penalty, the training domains' diversity and the optimisation.
 #
 # **The question you should answer at the end.** *Why does the MLP, the better model on the
 # training data, lose to the invariant learner under intervention?*
@@ -85,20 +86,42 @@ scores
 
 # %% [markdown]
 # In the training domains the MLP wins (S agrees with Y 85% of the time there). Where the
-# shortcut breaks it collapses (0.1 in the held-out domain, 0.5 under the intervention),
-# while the invariant learner stays near the causal 0.75: its penalty made it pay for any
-# feature whose usefulness differs between the two training domains.
-#
-# ## Exercise
-#
-# The exact accuracy of the shortcut rule "predict Y = S" in domain `d` is `1 - e_d`. Use
-# `env.accuracy("S", d)` (exact enumeration) to confirm it for the held-out domain and store
-# it in `my_shortcut_accuracy`.
+# shortcut breaks it collapses (0.1 in the held-out domain, 0.5 under the intervention).
+# The invariant learner loses less: printed below, it keeps about 0.6 to 0.67 in the held-out
+# domain, better than chance and far better than the MLP, but short of the 0.75 that the
+# causal feature alone gives. Its penalty made leaning on S costly (S's usefulness differs
+# between the two training domains), not impossible: V-REx and IRM come with no guarantee of
+# finding the invariant predictor, and a stronger penalty or more diverse training domains
+# move it closer.
 
 # %%
-my_shortcut_accuracy = env.accuracy("S", 2)
+held_out = {name: acc[1] for name, acc in scores.items()}
+print({name: round(a, 3) for name, a in held_out.items()}, "causal rule: 0.75")
+assert held_out["Invariant (V-REx)"] < 0.75 and held_out["Invariant (V-REx)"] > held_out["MLP (all features)"] + 0.1
 
-# %% tags=["hide-input"]
-assert abs(my_shortcut_accuracy - (1 - 0.9)) < 1e-12
+# %% [markdown]
+# ## Exercise
+#
+# From the structural equations (`S` copies `Y` with error rate `e_d` in domain `d`: 10% and
+# 20% in the training domains, 90% in the held-out domain 2), compute the exact accuracy of
+# the shortcut rule "predict Y = S" in the held-out domain. Store it in
+# `my_shortcut_accuracy`.
+
+# %% tags=["exercise"]
+my_shortcut_accuracy = ...
+
+# %% tags=["check"]
+# check: against the exact accuracy by enumeration (`env.accuracy`). An accuracy measured on
+# the N held-out rows is accepted too: its standard error is sqrt(a (1 - a) / N), and we
+# accept 4 of them.
+from causalab.testing.exercises import check_number  # noqa: E402
+
+exact = env.accuracy("S", 2)
+check_number(
+    my_shortcut_accuracy, exact, 4 * (exact * (1 - exact) / N) ** 0.5, name="my_shortcut_accuracy",
+    what="the accuracy of 'predict Y = S' in domain 2, exact", why_tol=f"4 standard errors of an accuracy on {N:,} rows",
+    hint="the rule is right exactly when S copied Y without error: 1 - e_2",
+    mistakes={"the accuracy in the training domains, 1 - (0.1 + 0.2) / 2": 0.85,
+              "the error rate e_2 itself": 0.9, "the causal rule's accuracy": 0.75},
+)
 assert scores["Invariant (V-REx)"][2] > scores["MLP (all features)"][2] + 0.1
-print("shortcut accuracy in the held-out domain:", round(my_shortcut_accuracy, 3))
