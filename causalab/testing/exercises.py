@@ -24,7 +24,7 @@ from collections.abc import Collection, Mapping
 
 import numpy as np
 
-__all__ = ["WrongAnswer", "is_blank", "check_number", "check_choice", "check_array"]
+__all__ = ["WrongAnswer", "is_blank", "check_number", "check_choice", "check_array", "check_set"]
 
 
 class WrongAnswer(AssertionError):
@@ -154,4 +154,27 @@ def check_array(answer: object, expected, tol: float, *, name: str = "answer", w
             + (f" It matches a known mistake: {min(near)[1]}." if near else "") + (f" Hint: {hint}" if hint else "")
         )
     print(f"right: `{name}` is {rms:.3f} from {what or 'the reference'} (root mean square), accepted within {tol:.3f}")
+    return True
+
+
+def check_set(answer: object, judge, *, name: str = "answer", allowed: Collection | None = None, hint: str = "",
+              what: str = "") -> bool:
+    """Accept a collection of names when ``judge(set_of_names)`` returns an empty string.
+
+    ``judge`` returns what is wrong with a set (for example which path it leaves open), so several
+    right answers can all pass; ``allowed`` lists the names a set may hold, so a typo is reported
+    as such.
+    """
+    if is_blank(answer, name):
+        return False
+    if isinstance(answer, str) or not isinstance(answer, Collection):
+        raise WrongAnswer(f"`{name}` should be a set of names such as {{'A', 'B'}}, got {answer!r:.80}")
+    chosen = set(answer)
+    unknown = sorted(map(str, chosen - set(allowed))) if allowed is not None else []
+    if unknown:
+        raise WrongAnswer(f"`{name}` names {unknown}, which are not among {sorted(map(str, allowed))}")
+    why = judge(chosen)
+    if why:
+        raise WrongAnswer(f"`{name}` = {sorted(chosen)} is not right: {why.rstrip('.')}." + (f" Hint: {hint}" if hint else ""))
+    print(f"right: `{name}` = {sorted(chosen)}" + (f" ({what})" if what else ""))
     return True
