@@ -20,7 +20,7 @@ class Mediation(Environment):
 
     Binary variant (``binary=True``): X, T, M, Y binary with the tables in :meth:`build`;
     NDE and NIE follow from the mediation formula, computed exactly by the engine on
-    nested counterfactual worlds: NDE = 0.1, NIE = 0.12, TNIE = 0.14, ATE = 0.24
+    nested counterfactual worlds: NDE = 0.244, NIE = 0.12, TNIE = 0.176, ATE = 0.42
     (T and M interact in Y's table, so NIE != TNIE).
 
     Definitions (Pearl 2001; Primer 4.5): NDE = E[Y(1, M(0)) - Y(0, M(0))],
