@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from causalab.testing.exercises import WrongAnswer, check_array, check_choice, check_number
+from causalab.testing.exercises import WrongAnswer, check_array, check_choice, check_number, check_set
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "examples" / "notebooks"
@@ -86,9 +86,10 @@ def test_readme_lists_every_notebook():
 
 
 def test_check_number_skips_a_blank_and_explains_a_wrong_answer(capsys):
-    assert check_number(..., 0.5, 0.01, name="my_x") is False
-    assert "`my_x`" in capsys.readouterr().out
-    assert check_number(0.505, 0.5, 0.01, name="my_x") is True
+    check_number(..., 0.5, 0.01, name="my_x")
+    assert "fill in `my_x`" in capsys.readouterr().out
+    check_number(0.505, 0.5, 0.01, name="my_x")
+    assert "right" in capsys.readouterr().out
     with pytest.raises(WrongAnswer) as info:
         check_number(0.3, 0.5, 0.01, name="my_x", why_tol="4 standard errors", hint="weight by P(S)",
                      mistakes={"the naive contrast": 0.305, "something else": 0.9})
@@ -99,19 +100,29 @@ def test_check_number_skips_a_blank_and_explains_a_wrong_answer(capsys):
     for bad in ("0.5", None, True, [0.5, 0.5], math.nan):
         with pytest.raises(WrongAnswer, match="my_x"):
             check_number(bad, 0.5, 0.01, name="my_x")
-    assert check_number(np.float32(0.5), 0.5, 0.01) and check_number(np.array([0.5]), 0.5, 0.01)
+    check_number(np.float32(0.5), 0.5, 0.01)
+    check_number(np.array([0.5]), 0.5, 0.01)
 
 
-def test_check_choice_and_check_array():
-    assert check_choice(..., "A") is False
-    assert check_choice("A", "A", allowed=["A", "B"]) is True
+def test_check_choice_array_and_set(capsys):
+    check_choice(..., "A")
+    assert "fill in" in capsys.readouterr().out
+    check_choice("A", "A", allowed=["A", "B"])
     with pytest.raises(WrongAnswer, match="too far"):
         check_choice("B", "A", mistakes={"B": "too far from the truth"})
     with pytest.raises(WrongAnswer, match="not one of the choices"):
         check_choice("a", "A", allowed=["A", "B"])
     truth = np.zeros(100)
-    assert check_array(np.full(100, 0.1), truth, 0.5) is True
+    check_array(np.full(100, 0.1), truth, 0.5)
     with pytest.raises(WrongAnswer, match="rung-2"):
         check_array(np.ones(100), truth, 0.5, mistakes={"a rung-2 answer": np.full(100, 0.9)})
     with pytest.raises(WrongAnswer, match="one per unit"):
         check_array(np.ones(99), truth, 0.5)
+    judge = lambda chosen: "" if chosen == {"Z1"} else "the path T <- Z2 -> Y stays open"  # noqa: E731
+    check_set({"Z1"}, judge, allowed={"Z1", "Z2"})
+    with pytest.raises(WrongAnswer, match="stays open"):
+        check_set({"Z2"}, judge, allowed={"Z1", "Z2"})
+    with pytest.raises(WrongAnswer, match="not among"):
+        check_set({"Z9"}, judge, allowed={"Z1", "Z2"})
+    with pytest.raises(WrongAnswer, match="a set of names"):
+        check_set("Z1", judge)

@@ -3,17 +3,19 @@
 Every exercise in ``examples/notebooks`` ends in a blank (``answer = ...``) and a checking cell
 that calls one of these functions. They do three things a bare ``assert`` does not:
 
-* a blank answer (``...``) is not an error: the check prints what to fill in and returns
-  ``False``, so a notebook with its blanks still runs from top to bottom;
+* a blank answer (``...``) is not an error: the check prints what to fill in, so a notebook
+  with its blanks still runs from top to bottom;
 * a wrong answer raises :class:`WrongAnswer` with what is wrong (the value, how far it is from
   the reference, the tolerance and where the tolerance comes from), which known mistake it
   matches when it matches one, and a hint;
-* a right answer prints the reference next to it and returns ``True``.
+* a right answer prints the reference next to it.
+
+They return ``None`` (so that a checking cell shows no stray ``True``); :func:`is_blank` tells
+a blank apart.
 
 >>> from causalab.testing.exercises import check_number
 >>> check_number(..., 0.0537, 0.001, name="my_adjusted")
 fill in `my_adjusted` above (replace the `...`), then run this cell again
-False
 """
 
 from __future__ import annotations
@@ -64,13 +66,13 @@ def _diagnose(value: float, tol: float, mistakes: Mapping[str, float] | None) ->
 
 
 def check_number(answer: object, expected: float, tol: float, *, name: str = "answer", what: str = "",
-                 why_tol: str = "", hint: str = "", mistakes: Mapping[str, float] | None = None) -> bool:
+                 why_tol: str = "", hint: str = "", mistakes: Mapping[str, float] | None = None) -> None:
     """Accept ``answer`` when it is a number within ``tol`` of ``expected``.
 
     Parameters
     ----------
     answer : number or ``...``
-        The student's answer; ``...`` (the blank) prints a note and returns ``False``.
+        The student's answer; ``...`` (the blank) prints a note and returns.
     expected : float
         The reference: the exact truth, or the right answer computed from the same data.
     tol : float
@@ -82,18 +84,13 @@ def check_number(answer: object, expected: float, tol: float, *, name: str = "an
         Known wrong answers, computed in the checking cell; a wrong answer within ``tol`` of one
         of them is named in the message.
 
-    Returns
-    -------
-    bool
-        ``True`` for a right answer, ``False`` for a blank.
-
     Raises
     ------
     WrongAnswer
         The answer is not a number, is NaN, or is farther than ``tol`` from ``expected``.
     """
     if is_blank(answer, name):
-        return False
+        return
     value = _as_number(answer, name)
     reference = f"{expected:+.4f}" + (f" ({what})" if what else "")
     if not abs(value - expected) <= tol:
@@ -103,18 +100,17 @@ def check_number(answer: object, expected: float, tol: float, *, name: str = "an
             + (f" Hint: {hint}" if hint else "")
         )
     print(f"right: `{name}` = {value:+.4f}, reference {reference}, accepted within {tol:.4g}")
-    return True
 
 
 def check_choice(answer: object, expected: object, *, name: str = "answer", what: str = "", hint: str = "",
-                 mistakes: Mapping[object, str] | None = None, allowed: Collection | None = None) -> bool:
+                 mistakes: Mapping[object, str] | None = None, allowed: Collection | None = None) -> None:
     """Accept ``answer`` when it equals ``expected`` (a name, a set of names, a label).
 
     ``mistakes`` maps known wrong answers to what is wrong with each; ``allowed`` lists the valid
     choices, so a typo is reported as such rather than as a wrong answer.
     """
     if is_blank(answer, name):
-        return False
+        return
     if allowed is not None and answer not in allowed:
         raise WrongAnswer(f"`{name}` = {answer!r} is not one of the choices {sorted(map(str, allowed))}")
     if answer != expected:
@@ -122,18 +118,17 @@ def check_choice(answer: object, expected: object, *, name: str = "answer", what
         raise WrongAnswer(f"`{name}` = {answer!r} is not right" + (f": {why.rstrip('.')}." if why else ".")
                           + (f" Hint: {hint}" if hint else ""))
     print(f"right: `{name}` = {answer!r}" + (f" ({what})" if what else ""))
-    return True
 
 
 def check_array(answer: object, expected, tol: float, *, name: str = "answer", what: str = "", why_tol: str = "",
-                hint: str = "", mistakes: Mapping[str, object] | None = None) -> bool:
+                hint: str = "", mistakes: Mapping[str, object] | None = None) -> None:
     """Accept an array ``answer`` whose root-mean-square distance to ``expected`` is at most ``tol``.
 
     ``mistakes`` maps a description to a known wrong array; the closest one within ``tol`` is
     named in the message.
     """
     if is_blank(answer, name):
-        return False
+        return
     truth = np.asarray(expected, dtype=float)
     try:
         value = np.asarray(answer, dtype=float).reshape(-1)
@@ -154,11 +149,10 @@ def check_array(answer: object, expected, tol: float, *, name: str = "answer", w
             + (f" It matches a known mistake: {min(near)[1]}." if near else "") + (f" Hint: {hint}" if hint else "")
         )
     print(f"right: `{name}` is {rms:.3f} from {what or 'the reference'} (root mean square), accepted within {tol:.3f}")
-    return True
 
 
 def check_set(answer: object, judge, *, name: str = "answer", allowed: Collection | None = None, hint: str = "",
-              what: str = "") -> bool:
+              what: str = "") -> None:
     """Accept a collection of names when ``judge(set_of_names)`` returns an empty string.
 
     ``judge`` returns what is wrong with a set (for example which path it leaves open), so several
@@ -166,7 +160,7 @@ def check_set(answer: object, judge, *, name: str = "answer", allowed: Collectio
     as such.
     """
     if is_blank(answer, name):
-        return False
+        return
     if isinstance(answer, str) or not isinstance(answer, Collection):
         raise WrongAnswer(f"`{name}` should be a set of names such as {{'A', 'B'}}, got {answer!r:.80}")
     chosen = set(answer)
@@ -177,4 +171,3 @@ def check_set(answer: object, judge, *, name: str = "answer", allowed: Collectio
     if why:
         raise WrongAnswer(f"`{name}` = {sorted(chosen)} is not right: {why.rstrip('.')}." + (f" Hint: {hint}" if hint else ""))
     print(f"right: `{name}` = {sorted(chosen)}" + (f" ({what})" if what else ""))
-    return True
