@@ -95,11 +95,20 @@ class FilledNotebookFile(pytest.File):
                 paired = Path(self.filename).with_suffix(".ipynb")
                 nb = filled(nbformat.read(str(paired), as_version=4), paired.stem)
                 option = self.config.option
-                with tempfile.TemporaryDirectory() as tmp:
-                    path = Path(tmp) / paired.name
-                    nbformat.write(nb, str(path))
-                    res = NotebookRun(path, option.nbmake_timeout, verbose=bool(option.verbose),
-                                      kernel=option.nbmake_kernel).execute()
+                # one OpenMP thread per kernel unless told otherwise: with a pytest-xdist worker per
+                # core, scikit-learn's boosting spun up a thread per core in every kernel and ran
+                # about ten times slower on a loaded 2-core machine
+                kept = os.environ.get("OMP_NUM_THREADS")
+                os.environ["OMP_NUM_THREADS"] = kept or "1"
+                try:
+                    with tempfile.TemporaryDirectory() as tmp:
+                        path = Path(tmp) / paired.name
+                        nbformat.write(nb, str(path))
+                        res = NotebookRun(path, option.nbmake_timeout, verbose=bool(option.verbose),
+                                          kernel=option.nbmake_kernel).execute()
+                finally:
+                    if kept is None:
+                        del os.environ["OMP_NUM_THREADS"]
                 if res.error is not None:
                     raise NotebookFailedException(res)
 
