@@ -222,3 +222,58 @@ class RefusalExpectedToSucceed(Environment):
 def test_a_refusal_where_success_is_expected_is_a_mismatch():
     v = verdicts(evaluate(RefusalExpectedToSucceed(), [Backdoor()], n_train=300, seeds=[0]))
     assert v["observed"].item() == "refuses" and v["verdict"].item() == "MISMATCH"
+
+
+# ---------------------------------------------------------------------- no peeking
+class Spy(LinearRegression):
+    """Records the columns each public query receives (class-level: evaluate fits a clone)."""
+
+    seen: list = []
+
+    def predict(self, data):
+        Spy.seen.append(("predict", tuple(data.columns)))
+        return super().predict(data)
+
+    def predict_do(self, data, do):
+        Spy.seen.append(("predict_do", tuple(data.columns)))
+        return super().predict_do(data, do)
+
+    def predict_counterfactual(self, data, do):
+        Spy.seen.append(("predict_counterfactual", tuple(data.columns)))
+        return super().predict_counterfactual(data, do)
+
+
+def test_rungs_1_and_2_never_see_the_outcome_nor_unfed_columns():
+    Spy.seen = []
+    r = evaluate("KidneyStones-v0", [Spy(features="treatment")], n_train=300, seeds=[0], n_test=200)
+    assert {"rmse", "do_rmse", "shift_rmse", "ett", "cf_accuracy"} <= set(r.loc[r["status"] == "ok", "metric"])
+    seen = {}
+    for rung, columns in Spy.seen:
+        seen.setdefault(rung, set()).add(frozenset(columns))
+    assert seen["predict"] == seen["predict_do"] == {frozenset({"T"})}  # not R, and not S (never fed)
+    assert seen["predict_counterfactual"] == {frozenset({"T", "R", "S"})}  # rung 3 alone gets the factual row
+
+
+def test_no_learner_scores_do_rmse_zero_where_the_outcome_has_noise():
+    """Collider-v0 (T, Y ~ Bernoulli(0.5) independent, S := Bernoulli(p[T][Y])): Y is not a
+    descendant of T, so Y under do(T) is the unit's own Y. An answer from the unit's (T, S)
+    cannot beat the Bayes error E[Var(Y | T, S)] (closed form from the documented table);
+    the per-unit squared errors lie in [0, 1], so their mean has SE <= 0.5 / sqrt(n)."""
+    from causalab.learners import GCM, NeuralSCM
+
+    p = np.array([[0.05, 0.5], [0.5, 0.95]])  # P(S=1 | T, Y), rows T, columns Y
+    bayes = 0.0
+    for t in (0, 1):
+        for s_prob in (p[t], 1 - p[t]):  # S = 1, then S = 0
+            joint = 0.25 * s_prob  # P(T=t, Y=y, S=s) for y = 0, 1
+            q = joint[1] / joint.sum()
+            bayes += joint.sum() * q * (1 - q)
+    assert bayes == pytest.approx(0.1866, abs=1e-4)
+    n = 1000
+    # the default run's GCM (which copied each unit's Y, scoring 0), a fitted SCM simulating the
+    # same way, and correlational plug-ins that read S; the evaluator hides Y from all of them
+    learners = [GCM(n_draws=5), NeuralSCM(hidden=(8,), max_epochs=10), LinearRegression(), LinearRegression(features="treatment")]
+    r = evaluate("Collider-v0", learners, n_train=500, seeds=[0], n_test=n)
+    do_rmse = r[(r["metric"] == "do_rmse") & (r["status"] == "ok")]
+    assert len(do_rmse) == 2 * len(learners)  # do(T=0), do(T=1)
+    assert (do_rmse["value"] ** 2 >= bayes - 4 * 0.5 / np.sqrt(n)).all(), do_rmse[["learner", "regime", "value"]]

@@ -44,6 +44,10 @@ Warnings: a :class:`~causalab.CausalabWarning` raised by a query (e.g. a
 of that query's rows, whose status stays ``ok``; one raised at fit (other than the overlap
 warning, which goes on the overlap rows) in the message of every row of the cell. Other
 warnings pass through untouched.
+
+No peeking: rung-1 and rung-2 queries get the test rows without the outcome column and
+without any column the learner was not fed (its ``columns_``), so no learner can read the
+answer, whatever its code; rung 3 alone gets the factual row, outcome included.
 """
 
 from __future__ import annotations
@@ -254,9 +258,10 @@ def _evaluate_cell(env, learner, seed, n_train, n_test, errors) -> list[dict]:
     test = test_world[env.observed]
     y = test[outcome].to_numpy(dtype=np.float64)
     refs = CellReferences(env, learner, test_world, test_seed)  # excess rows: error beyond the best answer
+    blind = _blind(test, learner, outcome)  # what rungs 1 and 2 may see
 
     # rung 1
-    got = attempt(1, "observational", ["rmse"], lambda: learner.predict(test).to_numpy())
+    got = attempt(1, "observational", ["rmse"], lambda: learner.predict(blind).to_numpy())
     obs_rmse = np.nan
     if got:
         pred, secs, note = got
@@ -278,12 +283,13 @@ def _evaluate_cell(env, learner, seed, n_train, n_test, errors) -> list[dict]:
                 msg = f"{name} intervenes on a hidden variable; learners cannot be asked about it"
                 add(2, name, "do_rmse", status="unsupported", message=msg)
                 continue
-            got = attempt(2, name, ["do_rmse"], lambda: learner.predict_do(test, do).to_numpy())
+            got = attempt(2, name, ["do_rmse"], lambda: learner.predict_do(blind, do).to_numpy())
             if got:
                 do_rmse = metrics.rmse(got[0], y_do)
                 add(2, name, "do_rmse", do_rmse, predict_seconds=got[1], message=got[2])
                 refs.rows(add, 2, name, got[0], y_do, regime, world_do, do_rmse, got[2])  # with survival
-            got = attempt(2, name, ["shift_rmse"], lambda: learner.predict(world_do[env.observed]).to_numpy())
+            got = attempt(2, name, ["shift_rmse"],
+                          lambda: learner.predict(_blind(world_do[env.observed], learner, outcome)).to_numpy())
             if got:
                 add(2, name, "shift_rmse", metrics.rmse(got[0], y_do), predict_seconds=got[1], message=got[2])
             cf_metrics = ["cf_accuracy", "cf_brier"] if discrete else ["cf_rmse"]
@@ -308,7 +314,7 @@ def _evaluate_cell(env, learner, seed, n_train, n_test, errors) -> list[dict]:
             if key not in truth:
                 continue  # the outcome is not downstream of this perturbation's target
             do = env.regime_intervention(name)
-            got = attempt(2, name, ["shift"], lambda: learner.predict_do(test, do).mean() - y.mean())
+            got = attempt(2, name, ["shift"], lambda: learner.predict_do(blind, do).mean() - y.mean())
             if got:
                 add(2, name, "shift", got[0], float(truth[key]), truth[key].se, predict_seconds=got[1],
                     message=got[2])
@@ -325,7 +331,7 @@ def _evaluate_cell(env, learner, seed, n_train, n_test, errors) -> list[dict]:
             if effect.interval is not None:
                 add(2, "ate", "ate_covered", metrics.covered(effect.interval, true_ate), true_ate, message=note)
     if learner.tags.predict_do is not None and "ett" in truth and task.kind(treatment) == "binary":
-        treated = test[test[treatment] == hi]
+        treated = blind[test[treatment] == hi]
         if len(treated):
             got = attempt(2, "ett", ["ett"], lambda: (learner.predict_do(treated, {treatment: hi})
                                                      - learner.predict_do(treated, {treatment: lo})).mean())
@@ -333,15 +339,23 @@ def _evaluate_cell(env, learner, seed, n_train, n_test, errors) -> list[dict]:
                 add(2, "ett", "ett", got[0], float(truth["ett"]), predict_seconds=got[1], message=got[2])
     if learner.tags.predict_do is not None:
         try:
-            cate = np.asarray(env.true_cate(test), dtype=np.float64)
+            cate = np.asarray(env.true_cate(test), dtype=np.float64)  # the truth may read anything
         except UnsupportedQueryError:
             cate = None
         if cate is not None:
-            got = attempt(2, "cate", ["pehe"], lambda: (learner.predict_do(test, {treatment: hi})
-                                                       - learner.predict_do(test, {treatment: lo})).to_numpy())
+            got = attempt(2, "cate", ["pehe"], lambda: (learner.predict_do(blind, {treatment: hi})
+                                                       - learner.predict_do(blind, {treatment: lo})).to_numpy())
             if got:
                 add(2, "cate", "pehe", metrics.pehe(got[0], cate), predict_seconds=got[1], message=got[2])
     return rows
+
+
+def _blind(frame: pd.DataFrame, learner, outcome: str) -> pd.DataFrame:
+    """The rows as a rung-1 or rung-2 query sees them: the columns the learner was fed
+    (``columns_``; every column when it does not say), never the outcome."""
+    fed = getattr(learner, "columns_", None)
+    keep = [c for c in frame.columns if c != outcome and (fed is None or c in fed)]
+    return frame[keep]
 
 
 def _world_or_sample(env, n, seed):

@@ -11,7 +11,9 @@ A learner is fitted on observational data with ``fit(data, task)`` and then answ
 Each answer is a ``pandas.Series`` aligned to the input's index. :class:`LearnerTags` say
 how a learner answers each rung; a rung it cannot answer raises
 :class:`~causalab.UnsupportedQueryError` naming it. Subclasses implement ``_fit`` and the
-``_predict*`` hooks; the base class validates every input once, here.
+``_predict*`` hooks; the base class validates every input once, here, and hands each hook
+only the columns its query needs: rungs 1 and 2 never see the outcome (data without the
+outcome column is the ordinary way to ask; an outcome column present is ignored).
 
 Support and overlap are checked here too, for every learner (see :func:`support_policy`):
 at fit, a treatment with fewer than two values (or, for a discrete treatment, fewer than
@@ -122,8 +124,15 @@ class Learner(BaseEstimator):
     ``_fit_columns()``, ``_query_columns(rung)``
         the columns fit needs (default: every observed column; stored as ``columns_``) and
         each query needs (those but the outcome, kept where the factual row is needed).
+        The hooks receive exactly the query columns: ``_predict`` and ``_predict_do`` never
+        see the outcome, whatever the caller passed, so no rung-1 or rung-2 answer can peek.
     ``_intervenable()``
         the variables ``do`` may set (default: the treatment).
+    ``_effect(treated, control, data)`` (optional)
+        the average effect; ``data`` is the rows passed to :meth:`effect`, or ``None`` for
+        the training units. The default averages ``_predict_do(treated) - _predict_do(control)``
+        over them (the base class keeps the training rows' query columns for that), so a
+        learner with ``_predict_do`` needs nothing more.
     """
 
     _tags: LearnerTags
@@ -156,6 +165,8 @@ class Learner(BaseEstimator):
             raise
         self.columns_ = columns
         self.n_features_in_ = len(columns)
+        # the units effect() averages over by default, as a rung-2 query sees them
+        self._effect_units_ = data[self._query_columns("predict_do")]
         return self
 
     def _fit_columns(self) -> list[str]:
@@ -194,13 +205,15 @@ class Learner(BaseEstimator):
 
     # ------------------------------------------------------------------ rungs
     def predict(self, data: pd.DataFrame) -> pd.Series:
-        """Rung 1: E[outcome | features] for each row of ``data``."""
+        """Rung 1: E[outcome | features] for each row of ``data`` (an outcome column, if
+        there is one, is ignored)."""
         data = self._prepare("predict", data)
         return self._series(self._predict(data), data)
 
     def predict_do(self, data: pd.DataFrame, do) -> pd.Series:
         """Rung 2: each unit's expected outcome under ``do`` (a dict or Intervention of hard
-        values, scalars or per-unit arrays), from its pre-treatment covariates."""
+        values, scalars or per-unit arrays), from its pre-treatment covariates (an outcome
+        column, if there is one, is ignored: reading it would be rung 3)."""
         data = self._prepare("predict_do", data)
         return self._series(self._predict_do(data, self._check_do(do, len(data))), data)
 
@@ -212,7 +225,7 @@ class Learner(BaseEstimator):
     def effect(self, treated=1, control=0, data: pd.DataFrame | None = None) -> Effect:
         """Average effect of setting the treatment to ``treated`` against ``control``:
         E[Y | do(T=treated)] - E[Y | do(T=control)], averaged over ``data`` (default: the
-        training data's units)."""
+        training data's units; an outcome column is ignored)."""
         self._check_fitted()
         t = self.task_.treatment
         hi, lo = self._check_do({t: treated}, 1), self._check_do({t: control}, 1)
@@ -222,7 +235,7 @@ class Learner(BaseEstimator):
 
     def _effect(self, treated: float, control: float, data) -> Effect:
         if data is None:
-            data = self._train_
+            data = self._effect_units_
         t = self.task_.treatment
         if self.tags.predict_do is None:
             self._unsupported("effect")
@@ -255,7 +268,9 @@ class Learner(BaseEstimator):
         self._check_fitted()
         if getattr(self.tags, rung) is None:
             self._unsupported(rung)
-        return _check_frame(data, self.task_, self._query_columns(rung), rung)
+        columns = self._query_columns(rung)
+        # the hook sees the query's columns only: never the outcome below rung 3
+        return _check_frame(data, self.task_, columns, rung)[columns]
 
     def _series(self, values, data: pd.DataFrame) -> pd.Series:
         values = np.asarray(values, dtype=np.float64).reshape(-1)

@@ -82,7 +82,6 @@ class Correlational(Learner):
         return self.task_.kind(self.task_.outcome) == "binary"
 
     def _fit(self, data):
-        self._train_ = data[self.features_]
         self._fit_xy(self._x(data), self._y(data))
 
     def _predict(self, data):

@@ -95,7 +95,6 @@ class GraphDiscovery(Learner):
         self.learner_ = clone(inner).fit(data, discovered)
         if hasattr(self.learner_, "overlap_"):  # diagnosed (and warned about) by the inner fit
             self.overlap_ = self.learner_.overlap_
-        self._train_ = data
 
     def _query_columns(self, rung):
         return self.learner_._query_columns(rung)

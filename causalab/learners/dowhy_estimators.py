@@ -265,6 +265,10 @@ class Backdoor(_DoWhyLearner):
         return data[task.outcome].to_numpy(dtype=np.float64) + self._predict_do(data, do) - factual
 
     def _effect(self, treated, control, data):
+        if data is not None and self.method == "ipw":
+            # rung 2 here is the training population's Hajek arm means, whatever the units;
+            # DoWhy's estimator cannot score rows other than the ones it was fitted on
+            return super()._effect(treated, control, data)
         if data is None:
             data = self._train_
         with _quiet():

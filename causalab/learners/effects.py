@@ -41,7 +41,6 @@ class EffectLearner(Learner):
         if self._binary_treatment_only and vt.kind != "binary":
             raise UnsupportedQueryError(f"{type(self).__name__} needs a binary treatment; {task.treatment!r} is "
                                         f"{vt.kind}")
-        self._train_ = data[list(task.covariates)]
         self._fit_surface(data)
 
     def _overlap_adjustment(self):

@@ -42,8 +42,10 @@ class GCM(Learner):
     classifiers.
 
     Rungs: ``predict`` is E[Y | parents of Y] from the outcome's fitted mechanism;
-    ``predict_do`` averages ``n_draws`` simulations of each unit under the intervention
-    (its non-descendants kept, ``gcm.interventional_samples``); ``predict_counterfactual``
+    ``predict_do`` simulates each unit ``n_draws`` times under the intervention (its
+    non-descendants kept, ``gcm.interventional_samples``) and averages E[Y | parents of Y]
+    over the draws: the unit's own outcome is never read, so an outcome the intervention
+    does not reach is predicted from its parents, not copied; ``predict_counterfactual``
     is ``gcm.counterfactual_samples`` (abduction, action, prediction), available when every
     non-root variable is continuous (DoWhy-gcm cannot invert classifier mechanisms).
 
@@ -102,16 +104,21 @@ class GCM(Learner):
             gcm.auto.assign_causal_mechanisms(scm, self._encode(data), quality=quality)
             gcm.fit(scm, self._encode(data))
         self.scm_ = scm
-        self._train_ = data[task.observed]
+        self.outcome_mean_ = float(data[task.outcome].mean())  # a root outcome's prediction
         # simulating do(T) keeps T's parents as observed: the g-formula adjusts for them
         self.adjustment_set_ = sorted(graph.predecessors(task.treatment))
         below = nx.descendants(graph, task.treatment)
         self.non_invertible_ = [v for v in task.observed if v in below and task.type(v).discrete]
 
     def _encode(self, data):
-        """DoWhy-gcm treats string columns as categorical (classifier mechanisms)."""
+        """DoWhy-gcm treats string columns as categorical (classifier mechanisms). A query's
+        data lack the outcome: its column is a placeholder (the first level, or 0), which
+        only the outcome's descendants read, and no answer reads them."""
         task = self.task_
-        out = data[task.observed].copy()
+        out = data[[v for v in task.observed if v in data.columns]].copy()
+        if task.outcome not in out.columns:
+            out[task.outcome] = task.type(task.outcome).levels[0] if task.type(task.outcome).discrete else 0.0
+        out = out[list(task.observed)]
         for v in task.observed:
             if task.type(v).discrete:
                 out[v] = out[v].astype(np.int64).astype(str)
@@ -134,19 +141,23 @@ class GCM(Learner):
         return out
 
     def _predict(self, data):
+        return self._outcome_mean(self._encode(data))
+
+    def _outcome_mean(self, encoded):
+        """E[Y | parents of Y] from the outcome's fitted mechanism, on encoded rows."""
         from dowhy.graph import get_ordered_predecessors
 
         task = self.task_
         mech = self.scm_.causal_mechanism(task.outcome)
         parents = get_ordered_predecessors(self.scm_.graph, task.outcome)
         if not parents:
-            return np.full(len(data), float(self._train_[task.outcome].mean()))
-        x = self._encode(data)[parents].to_numpy()
+            return np.full(len(encoded), self.outcome_mean_)
+        x = encoded[parents].to_numpy()
         with _quiet(), _seeded(self._seed):
-            if hasattr(mech, "classifier_model"):
+            if hasattr(mech, "classifier_model"):  # a discrete outcome: the mean of its levels
                 proba = mech.classifier_model.predict_probabilities(x)
-                classes = [str(c) for c in mech.classifier_model.classes]
-                return proba[:, classes.index("1")] if "1" in classes else np.zeros(len(data))
+                levels = np.array([float(c) for c in mech.classifier_model.classes])
+                return proba @ levels
             return np.asarray(mech.prediction_model.predict(x)).reshape(-1)
 
     def _predict_do(self, data, do):
@@ -157,7 +168,9 @@ class GCM(Learner):
         repeated = repeated.iloc[np.tile(np.arange(n), k)].reset_index(drop=True)
         with _quiet(), _seeded(self._seed):
             draws = gcm.interventional_samples(self.scm_, self._interventions(do, n, k), observed_data=repeated)
-        return self._decode(draws).reshape(k, n).mean(axis=0)
+        # E[Y | its parents as simulated]: the outcome's own noise averaged in closed form, and
+        # an outcome the intervention does not reach is still predicted, never copied from the row
+        return self._outcome_mean(draws).reshape(k, n).mean(axis=0)
 
     def _predict_counterfactual(self, data, do):
         """Abduction, action, prediction with DoWhy-gcm's own mechanisms: each affected

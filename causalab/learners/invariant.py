@@ -108,7 +108,6 @@ class Invariant(MLP):
         if len(labels) < 2:
             raise InvalidValueError(f"Invariant needs at least 2 domains in {self.domains!r}; the data have "
                                     f"{labels.tolist()}")
-        self._train_ = data[self.features_]
         x, y = self._x(data), self._y(data)
         self.x_mean_, self.x_scale_ = x.mean(axis=0), x.std(axis=0)
         self.x_scale_[self.x_scale_ == 0] = 1.0

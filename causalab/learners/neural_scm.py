@@ -132,7 +132,6 @@ class NeuralSCM(Learner):
         self.graph_ = graph
         # simulating do(T) is the g-formula: back-door adjustment for T's parents (as GCM's)
         self.adjustment_set_ = sorted(graph.predecessors(task.treatment))
-        self._train_ = data
 
     # ------------------------------------------------------------------ rungs
     def _outcome_mean(self, values: dict) -> np.ndarray:
@@ -160,14 +159,13 @@ class NeuralSCM(Learner):
         below = set(do)
         for v in do:
             below |= nx.descendants(self.graph_, v)
-        kept = [v for v in scm.variables if v not in below]
+        # the outcome is never read from the row (rung 2 does not see it): it is simulated
+        kept = [v for v in scm.variables if v not in below and v != outcome]
         between = [v for v in self.scm_.mechanism(outcome).parents if v in below and v not in do]
         draws = int(self.n_draws) if between else 1  # nothing random between do() and Y's parents
         tile = lambda a: np.tile(np.asarray(a, dtype=np.float64), draws) if np.ndim(a) else a  # noqa: E731
         spec = {v: tile(data[v].to_numpy()) for v in kept}
         spec.update({v: tile(a) for v, a in do.items()})
-        if outcome in spec:
-            del spec[outcome]
         sims = scm.do(spec).sample(n * draws, seed=as_int_seed(self.seed) + 1)
         mean = self._outcome_mean({c: sims[c].to_numpy() for c in sims.columns})
         return mean.reshape(draws, n).mean(axis=0)

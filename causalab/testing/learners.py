@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 
+import cloudpickle
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
@@ -228,6 +229,33 @@ def check_outputs_aligned(learner):
         assert out.name == env.outcome and np.isfinite(out.to_numpy()).all()
 
 
+def check_ignores_outcome(learner):
+    """No peeking: rung-1 and rung-2 answers never read the outcome. They are the same (to
+    1e-12) when the data lack the outcome column or have it replaced by other values, and so
+    is ``effect`` on those data. Only rung 3 (the counterfactual given the factual row) may
+    read it."""
+    fitted, env, data = _shared_fit(learner)
+    rows, y = data.iloc[:100], env.outcome
+    variants = {"without the outcome column": rows.drop(columns=y),
+                "with the outcome replaced": rows.assign(**{y: rows[y].to_numpy()[::-1] * -3.0 + 7.0})}
+    for rung in ("predict", "predict_do"):
+        if getattr(fitted.tags, rung) is None:
+            continue
+        asked = _query(fitted, rung, rows, {"T": 1}).to_numpy()
+        for what, frame in variants.items():
+            out = _query(fitted, rung, frame, {"T": 1})
+            assert out.index.equals(rows.index), f"{rung} {what} is not aligned to the input's index"
+            gap = float(np.max(np.abs(out.to_numpy() - asked), initial=0.0))
+            assert np.allclose(out.to_numpy(), asked, rtol=1e-12, atol=1e-12), \
+                f"{rung} changed {what} (by up to {gap:.3g}): it reads the outcome, which only rung 3 may"
+    if fitted.tags.predict_do is not None:
+        asked = float(fitted.effect(1, 0, data=rows).value)
+        for what, frame in variants.items():
+            got = float(fitted.effect(1, 0, data=frame).value)
+            assert abs(got - asked) <= 1e-12 * (1 + abs(asked)), \
+                f"effect(data=...) changed {what} ({asked} -> {got}): it reads the outcome, which only rung 3 may"
+
+
 def check_tags_honest(learner):
     """A rung the tags claim answers finite values; one they do not claim raises UnsupportedQueryError."""
     fitted, env, data = _shared_fit(learner)
@@ -279,7 +307,9 @@ def check_same_seed_same_predictions(learner):
     with tempfile.TemporaryDirectory() as tmp:
         job = os.path.join(tmp, "job.pkl")
         with open(job, "wb") as f:
-            pickle.dump((clone(learner), data, env.knobs), f)
+            # cloudpickle sends a class defined in __main__ or a notebook by value (the child
+            # process cannot import it); an importable class still goes by reference
+            cloudpickle.dump((clone(learner), data, env.knobs), f)
         code = ("import pickle,sys; from causalab.testing.learners import RandomisedTrial, _answers;"
                 "l,d,k=pickle.load(open(sys.argv[1],'rb')); e=RandomisedTrial(**k);"
                 "pickle.dump(_answers(l.fit(d,e.task),d),open(sys.argv[2],'wb'))")
@@ -440,6 +470,7 @@ LEARNER_CHECKS = [
     ("not_fitted", check_not_fitted),
     ("fit_returns_self_no_mutation", check_fit_returns_self_no_mutation),
     ("outputs_aligned", check_outputs_aligned),
+    ("ignores_outcome", check_ignores_outcome),
     ("tags_honest", check_tags_honest),
     ("recovers_randomised_ate", check_recovers_randomised_ate),
     ("same_seed_same_predictions", check_same_seed_same_predictions),
