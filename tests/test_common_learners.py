@@ -25,7 +25,7 @@ from causalab.learners import (
     TARNet,
     TLearner,
 )
-from causalab.testing import LEARNER_CHECKS, check_learner
+from causalab.testing import LEARNER_CHECKS, RandomisedTrial, check_learner
 
 
 class DifferenceInMeans(Learner):
@@ -101,6 +101,31 @@ def test_check_learner_runs_every_check_on_a_user_learner():
         pass
 
     assert check_learner(Local()) == [name for name, _ in LEARNER_CHECKS]
+
+
+def test_the_hooks_never_see_the_outcome_below_rung_3():
+    class Recorder(DifferenceInMeans):  # hooks that would read Y if they were handed it
+        _tags = LearnerTags("naive", "regression", "population", "plug-in")
+
+        def _predict(self, data):
+            self.seen_.append(("predict", set(data.columns)))
+            return np.zeros(len(data))
+
+        def _predict_do(self, data, do):
+            self.seen_.append(("predict_do", set(data.columns)))
+            return super()._predict_do(data, do)
+
+        def _predict_counterfactual(self, data, do):
+            self.seen_.append(("predict_counterfactual", set(data.columns)))
+            return np.zeros(len(data))
+
+    env = RandomisedTrial()
+    data = env.sample(50, seed=0)
+    learner = Recorder().fit(data, env.task)
+    learner.seen_ = []
+    learner.predict(data), learner.predict_do(data, {"T": 1}), learner.effect(1, 0), learner.effect(1, 0, data=data)
+    learner.predict_counterfactual(data, {"T": 0})
+    assert learner.seen_ == [("predict", {"T"}), *[("predict_do", {"T"})] * 5, ("predict_counterfactual", {"T", "Y"})]
 
 
 def test_check_learner_catches_a_learner_that_peeks_at_the_outcome():
