@@ -79,7 +79,7 @@ def test_every_learner_collects_every_check(request):
     items = [i for i in request.session.items if i.name.startswith("test_common_learner_check[")]
     per = Counter(repr(i.callspec.params["learner"]) for i in items) or Counter(
         repr(p.values[0]) for p in _params())
-    assert len(LEARNER_CHECKS) == 12
+    assert len(LEARNER_CHECKS) == 13
     assert len(per) == len(LEARNERS) == 20 and set(per.values()) == {len(LEARNER_CHECKS)}
 
 
@@ -134,7 +134,7 @@ def test_check_learner_catches_a_learner_that_peeks_at_the_outcome():
             out = super().predict_do(data, do)
             return data["Y"].astype(float) if "Y" in data else out
 
-    with pytest.raises(AssertionError, match="outputs_aligned.*predict_do changed without the outcome column"):
+    with pytest.raises(AssertionError, match="ignores_outcome.*predict_do changed without the outcome column"):
         check_learner(Peeker())
 
 
