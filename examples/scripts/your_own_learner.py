@@ -27,6 +27,8 @@ class IPW(Learner):
         self.clip = clip  # hyperparameters only; fitted state ends in "_"
 
     def _fit(self, data):  # data: the observed columns, validated; self.task_ is set
+        if self.task_.kind(self.task_.treatment) != "binary":  # a refusal the evaluator records as such
+            raise cl.UnsupportedQueryError(f"IPW needs a binary treatment, not {self.task_.treatment!r}")
         x, t, y = data[list(self.task_.covariates)], data[self.task_.treatment], data[self.task_.outcome]
         e = LogisticRegression().fit(x, t).predict_proba(x)[:, 1].clip(self.clip, 1 - self.clip)
         w1, w0 = t / e, (1 - t) / (1 - e)
