@@ -67,7 +67,7 @@ class Oracle(Learner):
         return set(fed) if fed is not None else set(self.task_.observed) - {self.task_.outcome}
 
     def _fit(self, data):
-        self._train_ = data
+        pass  # the true SCM is the oracle's knowledge: nothing to learn from the data
 
     def _given(self, data, rung, exclude=()):
         features = [f for f in features_for(self.env, self, rung) if f not in exclude]
