@@ -212,7 +212,9 @@ def _run(args) -> int:
     import pandas as pd
 
     with pd.option_context("display.width", 200, "display.max_colwidth", 40):
-        print(leaderboard(results).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        board = leaderboard(results)
+        board = board.drop(columns="knobs") if board["knobs"].eq("").all() else board  # a sweep's column only
+        print(board.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     v = verdicts(results)
     mismatches = v[v["verdict"] == "MISMATCH"]
     n_settings = 1 if knobs is None else int(np.prod([len(v) for v in knobs.values()]))

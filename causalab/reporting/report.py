@@ -125,9 +125,10 @@ class Report:
 
     def markdown(self) -> str:
         lines = [f"# {self.title}", "", _summary(self.results), "", "## Leaderboard", "",
-                 _markdown_table(self.leaderboard), "", "## Verdicts", "",
-                 _markdown_table(self.verdicts[["environment", "knobs", "learner", "judged_family", "expected",
-                                                "observed", "ate_error", "tolerance", "do_excess", "verdict"]])]
+                 _markdown_table(_shown(self.leaderboard)), "", "## Verdicts", "",
+                 _markdown_table(_shown(self.verdicts[["environment", "knobs", "learner", "judged_family", "expected",
+                                                       "observed", "ate_error", "tolerance", "do_excess",
+                                                       "verdict"]]))]
         if len(self.mismatches()):
             lines += ["", f"**{len(self.mismatches())} mismatch(es)**: a learner behaved against its environment's "
                           "stated expectation. Each is a bug or a lesson."]
@@ -140,10 +141,10 @@ class Report:
         if len(self.mismatches()):
             parts.append(f"<p class='warn'><b>{len(self.mismatches())} mismatch(es)</b>: a learner behaved against "
                          "its environment's stated expectation. Each is a bug or a lesson.</p>")
-        parts += ["<h2>Leaderboard</h2>", _html_table(self.leaderboard), "<h2>Verdicts</h2>",
-                  _html_table(self.verdicts[["environment", "knobs", "learner", "judged_family", "expected",
-                                             "expected_reason", "observed", "ate", "true_ate", "ate_error",
-                                             "tolerance", "do_excess", "survival", "verdict"]])]
+        parts += ["<h2>Leaderboard</h2>", _html_table(_shown(self.leaderboard)), "<h2>Verdicts</h2>",
+                  _html_table(_shown(self.verdicts[["environment", "knobs", "learner", "judged_family", "expected",
+                                                    "expected_reason", "observed", "ate", "true_ate", "ate_error",
+                                                    "tolerance", "do_excess", "survival", "verdict"]]))]
         if len(self.overlap):
             parts += ["<h2>Overlap</h2>", f"<p>{_e(_OVERLAP_NOTE)}</p>", _html_table(self.overlap)]
         for name, fig in self.figures.items():
@@ -190,6 +191,11 @@ def _summary(results) -> str:
     status = results.groupby("status").size().to_dict()
     return (f"{envs} environment(s) x {learners} learner(s) x {seeds} seed(s), training sizes "
             f"{', '.join(map(str, sizes))}; {len(results)} rows ({', '.join(f'{k}: {v}' for k, v in status.items())}).")
+
+
+def _shown(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as shown: without its ``knobs`` column when no knob varies (every label empty)."""
+    return table.drop(columns="knobs") if "knobs" in table and table["knobs"].eq("").all() else table
 
 
 def _fmt(v):
