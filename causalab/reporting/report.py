@@ -63,24 +63,25 @@ def leaderboard(results: pd.DataFrame) -> pd.DataFrame:
             .reset_index(drop=True))
 
 
-OVERLAP_COLUMNS = ("environment", "learner", "n_train", "share_clipped", "ess", "ess_share", "overlap")
+OVERLAP_COLUMNS = ("environment", "knobs", "learner", "n_train", "share_clipped", "ess", "ess_share", "overlap")
 
 
 def overlap_table(results: pd.DataFrame) -> pd.DataFrame:
     """The overlap diagnostics of the learners that adjust for a set (the ``overlap`` rows):
-    per (environment, learner), at the largest training size, the mean share of units with a
+    per (environment, knob setting, learner), at the largest training size, the mean share of units with a
     propensity outside the clipping bounds, the mean effective sample size of the
     inverse-propensity weights (and its share of n), and ``"poor"`` when any seed warned."""
     rows = []
     rated = results[(results["regime"] == "overlap") & (results["status"] == "ok")]
-    for (env_id, learner), g in rated.groupby(["environment", "learner"], sort=False):
+    labels = label_map(results)  # one row per knob setting, as in the leaderboard
+    for (env_id, knobs, learner), g in rated.groupby(["environment", "knobs", "learner"], sort=False):
         g = g[g["n_train"] == g["n_train"].max()]
         n = int(g["n_train"].iloc[0])
         share = float(g.loc[g["metric"] == "overlap_share_clipped", "value"].mean())
         ess = float(g.loc[g["metric"] == "overlap_ess", "value"].mean())
         poor = g["message"].str.contains("OverlapWarning", regex=False).any()
-        rows.append({"environment": env_id, "learner": learner, "n_train": n, "share_clipped": share, "ess": ess,
-                     "ess_share": ess / n, "overlap": "poor" if poor else "ok"})
+        rows.append({"environment": env_id, "knobs": labels[(env_id, knobs)], "learner": learner, "n_train": n,
+                     "share_clipped": share, "ess": ess, "ess_share": ess / n, "overlap": "poor" if poor else "ok"})
     return pd.DataFrame(rows, columns=list(OVERLAP_COLUMNS))
 
 
@@ -133,7 +134,7 @@ class Report:
             lines += ["", f"**{len(self.mismatches())} mismatch(es)**: a learner behaved against its environment's "
                           "stated expectation. Each is a bug or a lesson."]
         if len(self.overlap):
-            lines += ["", "## Overlap", "", _OVERLAP_NOTE, "", _markdown_table(self.overlap)]
+            lines += ["", "## Overlap", "", _OVERLAP_NOTE, "", _markdown_table(_shown(self.overlap))]
         return "\n".join(lines) + "\n"
 
     def html(self) -> str:
@@ -146,7 +147,7 @@ class Report:
                                                     "expected_reason", "observed", "ate", "true_ate", "ate_error",
                                                     "tolerance", "do_excess", "survival", "verdict"]]))]
         if len(self.overlap):
-            parts += ["<h2>Overlap</h2>", f"<p>{_e(_OVERLAP_NOTE)}</p>", _html_table(self.overlap)]
+            parts += ["<h2>Overlap</h2>", f"<p>{_e(_OVERLAP_NOTE)}</p>", _html_table(_shown(self.overlap))]
         for name, fig in self.figures.items():
             parts += [f"<h2>{_e(name)}</h2>", f"<img alt='{_e(name)}' src='data:image/png;base64,{_png(fig)}'>"]
         style = ("body{font-family:sans-serif;margin:2em;max-width:1300px} table{border-collapse:collapse;"
