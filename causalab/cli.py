@@ -84,19 +84,111 @@ def _ints(value: str, what: str) -> list[int]:
     return out
 
 
+def _knob_grid(items) -> dict | None:
+    """``--knob strength=0,0.5,1`` (repeatable) as ``{"strength": [0, 0.5, 1]}``: the values
+    are Python literals separated by commas (``errors=(0.1,0.2),(0.3,0.4)`` sweeps two
+    tuples); words that are no literal stay strings (``mechanism=linear,mlp``)."""
+    import ast
+
+    if not items:
+        return None
+    grid = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise CausalabError(f"--knob is written name=value1,value2,..., got {item!r}")
+        try:
+            values = list(ast.literal_eval(f"[{value}]"))
+        except (ValueError, SyntaxError):
+            values = [_parse(v) for v in _csv(value)]
+        grid[key.strip()] = values
+    return grid
+
+
+def _import_object(spec: str, what: str):
+    """``module:Name`` (or ``path/to/file.py:Name``): import the module, the current folder
+    first on the path as ``python -m`` would, and return its attribute ``Name``; ``None``
+    when the module has no such attribute (the caller may read ``Name`` as an id)."""
+    import importlib
+    import os
+    from pathlib import Path
+
+    module_name, _, attr = spec.rpartition(":")
+    if not module_name or not attr:
+        raise CausalabError(f"--{what} takes names or module:Name, got {spec!r}")
+    if module_name.endswith(".py"):
+        path = Path(module_name).resolve()
+        if not path.is_file():
+            raise CausalabError(f"--{what} {spec!r}: no file {str(path)!r}")
+        folder, module_name = str(path.parent), path.stem
+    else:
+        folder = os.getcwd()
+    if folder not in sys.path:
+        sys.path.insert(0, folder)  # parallel workers get the same path (joblib's loky passes sys.path on)
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise CausalabError(f"--{what} {spec!r}: cannot import {module_name!r} ({exc}); run causalab in the folder "
+                            f"that holds {module_name}.py, or install the module") from exc
+    return getattr(module, attr, None)
+
+
+def _user_environment(spec: str):
+    """``module:MyEnv``: an Environment subclass (built with its default knobs), an
+    Environment, a function returning one, or an id that importing the module registered."""
+    from .envs.base import Environment
+    from .envs.registry import make
+
+    obj = _import_object(spec, "envs")
+    name = spec.rpartition(":")[2]
+    if obj is None:
+        return make(name)  # the module registered it (cl.register), or a clear "no environment" error
+    env = obj() if callable(obj) and not isinstance(obj, Environment) else obj  # a class or a factory
+    if not isinstance(env, Environment):
+        raise CausalabError(f"--envs {spec!r} is {obj!r}; give an Environment subclass, an Environment, a function "
+                            "returning one, or an id the module registers")
+    return env
+
+
+def _make(env_id: str):
+    from .envs.registry import make
+    from .exceptions import UnknownEnvironmentError
+
+    try:
+        return make(env_id)
+    except UnknownEnvironmentError as exc:
+        raise UnknownEnvironmentError(f"{exc} For an environment of your own, write --envs module:Class (or "
+                                      "module:Id-v0 for one that importing the module registers).") from exc
+
+
+def _user_learner(spec: str):
+    """``module:MyLearner``: a learner class (built with its defaults) or a learner."""
+    obj = _import_object(spec, "learners")
+    if obj is None:
+        module, _, name = spec.rpartition(":")
+        raise CausalabError(f"--learners {spec!r}: the module {module!r} has no attribute {name!r}")
+    learner = obj() if isinstance(obj, type) else obj
+    if not all(callable(getattr(learner, m, None)) for m in ("fit", "predict", "get_params")):
+        raise CausalabError(f"--learners {spec!r} is {obj!r}, not a learner (fit, predict, get_params: subclass "
+                            "causalab.learners.Learner)")
+    return learner
+
+
 def _run(args) -> int:
     import time
     from pathlib import Path
 
-    from .envs.registry import make
+    import numpy as np
+
     from .reporting import report
     from .runner import run
     from .runner.suite import DEFAULT_ENVIRONMENTS, DEFAULT_LEARNERS, learners_by_name
 
     env_ids = _csv(args.envs) if args.envs else list(DEFAULT_ENVIRONMENTS)
     names = _csv(args.learners) if args.learners else list(DEFAULT_LEARNERS)
-    learners = learners_by_name(names)
-    envs = [make(e) for e in env_ids]
+    learners = [_user_learner(n) if ":" in n else learners_by_name([n])[0] for n in names]
+    envs = [_user_environment(e) if ":" in e else _make(e) for e in env_ids]
+    knobs = _knob_grid(args.knob)
     seeds = range(_ints(str(args.seeds), "seeds")[0])
     sizes = _ints(args.n_train, "n-train")
     out = Path(args.out)
@@ -105,7 +197,7 @@ def _run(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     results = run(envs, learners, seeds=seeds, n_train=sizes, n_jobs=args.jobs, backend=args.backend,
-                  store=out / "results.sqlite", errors="record", progress=not args.quiet)
+                  store=out / "results.sqlite", errors="record", progress=not args.quiet, knobs=knobs)
     results.to_csv(out / "results.csv", index=False)
     from .evaluation import verdicts
     from .reporting import leaderboard
@@ -120,13 +212,19 @@ def _run(args) -> int:
     import pandas as pd
 
     with pd.option_context("display.width", 200, "display.max_colwidth", 40):
-        print(leaderboard(results).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        board = leaderboard(results)
+        board = board.drop(columns="knobs") if board["knobs"].eq("").all() else board  # a sweep's column only
+        print(board.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     v = verdicts(results)
     mismatches = v[v["verdict"] == "MISMATCH"]
-    print(f"\n{len(envs)} environments x {len(learners)} learners x {len(seeds)} seeds x {len(sizes)} sizes in "
-          f"{time.perf_counter() - start:.1f} s; {len(mismatches)} mismatch(es) with the environments' expectations.")
+    n_settings = 1 if knobs is None else int(np.prod([len(v) for v in knobs.values()]))
+    sweep = f" x {n_settings} knob settings" if knobs else ""
+    print(f"\n{len(envs)} environments{sweep} x {len(learners)} learners x {len(seeds)} seeds x {len(sizes)} sizes "
+          f"in {time.perf_counter() - start:.1f} s; {len(mismatches)} mismatch(es) with the environments' "
+          "expectations.")
     for row in mismatches.itertuples():
-        print(f"  MISMATCH {row.environment} / {row.learner}: expected to {row.expected[:-1]}, but it {row.observed}")
+        where = f"{row.environment} ({row.knobs})" if row.knobs else row.environment
+        print(f"  MISMATCH {where} / {row.learner}: expected to {row.expected[:-1]}, but it {row.observed}")
     print(f"Wrote {out / 'results.csv'}, {out / 'results.sqlite'}, {out / 'report.html'}, {out / 'report.md'}")
     return 0
 
@@ -172,7 +270,27 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+def shadowing_folder() -> list[str] | None:
+    """The folders Python took for the package ``causalab`` when they shadow the real one,
+    else None. A folder named ``causalab`` in the current directory (a clone of the repository,
+    say) without an ``__init__.py`` is imported as an empty namespace package, ahead of an
+    editable install's import hook; ``causalab.make`` and the rest are then missing."""
+    package = sys.modules.get("causalab")
+    if package is None or getattr(package, "__file__", None) is not None:
+        return None
+    return [str(p) for p in getattr(package, "__path__", [])]
+
+
 def main(argv=None) -> int:
+    shadow = shadowing_folder()
+    if shadow:
+        from pathlib import Path
+
+        print(f"causalab: error: Python imported the folder {', '.join(shadow)} as an empty package 'causalab' in "
+              f"place of causalab itself ({Path(__file__).resolve().parent}): a folder named causalab in the current "
+              "directory shadows the installed package. Run from another folder (cd into the clone, say) or rename "
+              "that folder.", file=sys.stderr)
+        return 2
     parser = _Parser(prog="causalab", description="The causalab sandbox.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     p_list = sub.add_parser("list", help="the environment catalog")
@@ -184,8 +302,12 @@ def main(argv=None) -> int:
     p_show.add_argument("--image", help="write the DAG to this PNG file")
     p_show.set_defaults(func=_show)
     p_run = sub.add_parser("run", help="the main job: evaluate learners on environments, write results and a report")
-    p_run.add_argument("--envs", help="comma-separated environment ids (default: the simulated catalog)")
-    p_run.add_argument("--learners", help="comma-separated learner names (see `causalab learners`)")
+    p_run.add_argument("--envs", help="comma-separated environment ids or module:Class of your own (default: the "
+                                      "simulated catalog)")
+    p_run.add_argument("--learners", help="comma-separated learner names (see `causalab learners`) or "
+                                          "module:Class of your own")
+    p_run.add_argument("--knob", action="append", metavar="NAME=V1,V2,...",
+                       help="sweep a knob over values, every environment at each (repeatable: the grid of all)")
     p_run.add_argument("--seeds", default="3", help="number of seeds (default 3)")
     p_run.add_argument("--n-train", default="2000", help="comma-separated training sizes (default 2000)")
     p_run.add_argument("--jobs", type=int, default=2, help="parallel jobs (default 2; -1: every core)")

@@ -25,7 +25,8 @@ class Confounding(Environment):
     in general): more data never removes that bias; adjusting for Z does.
 
     Expected: back-door adjustment for Z succeeds (linear adjustment only in the linear
-    variant); the naive regression fails.
+    variant); the naive regression fails, except at ``strength = 0``, where Z moves neither
+    T nor Y and the naive contrast is the effect.
     """
 
     story = "A confounder drives treatment and outcome; a confounding-strength knob sets the bias."
@@ -37,6 +38,9 @@ class Confounding(Environment):
     }
 
     def build(self, strength: float = 1.0, effect: float = 1.0, nonlinear: bool = False, noise: float = 1.0):
+        if strength == 0:  # a knob sweep's unconfounded end: the naive contrast is unbiased there
+            self.expected = {**type(self).expected,
+                             "naive": (True, "with strength 0, Z moves neither T nor Y: nothing confounds them")}
         scm = SCM()
         scm.add("Z", Normal(0, 1))
         scm.add("T", Linear({"Z": strength}))

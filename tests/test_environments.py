@@ -480,26 +480,57 @@ def test_hidden_variables_are_the_documented_ones():
     assert shortcut == ["D", "C", "Y", "S", "N1", "N2", "N3", "N4"]
 
 
-def test_expected_verdicts_agree_with_the_graph_criteria():
-    # an environment's `expected` back-door verdict is the back-door criterion for its covariates,
-    # its naive verdict the criterion for the empty set; the exceptions say why
-    from causalab.environments import CATALOG
+def _graph_criteria(env) -> dict:
+    """Each family's verdict by the graph criteria, from causalab's graph functions: naive = the
+    back-door criterion for the empty set, backdoor = for the covariates, frontdoor = Pearl's
+    front-door criterion for the mediators, iv = an observed instrument, mediation = no open
+    back-door path into T -> M, T -> Y or M -> Y given the covariates (and T). Variables the
+    environment observes only through selection (SelectionBias's S: the sample keeps S = 1) are
+    conditioned on in every set. Real data: the task's graph, the environment's own statement."""
+    t, y, adjust = env.treatment, env.outcome, list(env.covariates)
+    if "scm" in env.capabilities:
+        graph = env.scm
+    else:
+        graph = cl.SCM()  # the task graph as a bare SCM, to ask it the same questions
+        for v in nx.topological_sort(env.task.graph):
+            parents = sorted(env.task.graph.predecessors(v))
+            graph.add(v, cl.Linear({p: 1.0 for p in parents}), hidden=v not in env.observed)
+    selected = [v for v in graph.observed if v not in env.observed]
+    out = {"naive": graph.is_backdoor_set(t, y, selected), "backdoor": graph.is_backdoor_set(t, y, adjust + selected)}
+    if env.mediators:
+        out["frontdoor"] = graph.is_frontdoor_set(t, y, env.mediators)
+        m = list(env.mediators)
+        out["mediation"] = (graph.is_backdoor_set(t, y, adjust) and graph.is_backdoor_set(t, m[0], adjust)
+                            and graph.is_backdoor_set(m[0], y, adjust + [t]))
+    out["iv"] = bool(graph.instruments(t, y))
+    return out
 
-    exceptions = {
-        ("SelectionBias-v0", "backdoor"),  # the set is valid in the full population; the data are selected on Y
-        ("RandomDAG-v0", "naive"),  # stated for graphs where the treatment's ancestors reach the outcome
-    }
+
+def _suite_environments():
+    from causalab.environments import CATALOG
+    from causalab.runner.suite import DEFAULT_ENVIRONMENTS
+
+    ids = list(dict.fromkeys([*DEFAULT_ENVIRONMENTS, *(spec.id for spec in CATALOG)]))  # default, then the full suite
+    random = [{"seed": s, "hidden_share": h, "graph": g} for s in range(6) for h in (0.0, 0.5)
+              for g in ("erdos_renyi", "scale_free")]
+    return [(i, {}) for i in ids] + [("RandomDAG-v0", k) for k in random] + [("Confounding-v0", {"strength": 0.0})]
+
+
+def test_expected_verdicts_agree_with_the_graph_criteria():
+    # every environment of the default and full suites at its defaults, RandomDAG over seeds, graph kinds and
+    # hidden confounding: `expected` says what the graph criteria say, family by family
     checked = 0
-    for spec in CATALOG:
-        env = cl.make(spec.id)
-        if "real-data" in spec.tags:
-            continue  # LaLonde, Sachs: no model to check against
-        scm, t, y = env.scm, env.treatment, env.outcome
-        for key, adjust in (("backdoor", list(env.covariates)), ("naive", [])):
-            if key in env.expected and (spec.id, key) not in exceptions:
-                assert env.expected[key][0] == scm.is_backdoor_set(t, y, adjust), (spec.id, key)
+    for env_id, knobs in _suite_environments():
+        env = cl.make(env_id, **knobs)
+        truth = _graph_criteria(env)
+        if env_id == "Confounding-v0" and knobs:  # strength 0: the edges are there, their coefficients zero
+            assert env.expected["naive"][0] is True and truth["naive"] is False
+            continue
+        for family, (succeeds, why) in env.expected.items():
+            if family in truth:
+                assert succeeds == truth[family], (env_id, knobs, family, why)
                 checked += 1
-    assert checked == 26
+    assert checked == 33 + 48  # 17 catalog environments' families with a criterion; 24 random graphs x 2
 
 
 def test_random_dag_nonadditive_and_binary_recipes():

@@ -124,11 +124,13 @@ def latent_projection(graph: nx.DiGraph, observed: Sequence[str]) -> nx.DiGraph:
                     stack.append(child)
         return out
 
+    order = {v: i for i, v in enumerate(observed)}
     g = nx.DiGraph()
     g.add_nodes_from(observed)
     for a in observed:
-        g.add_edges_from((a, b) for b in reach(a))
-    order = {v: i for i, v in enumerate(observed)}
+        # in column order, never a set's: networkx keeps insertion order, and DoWhy-gcm's draws
+        # follow the graph's order, so a hash-seeded order would change results between processes
+        g.add_edges_from((a, b) for b in sorted(reach(a), key=order.get))
     reaches = {frozenset(t) for t in map(reach, hidden) if len(t) > 1}
     # a reach set inside another adds no dependence the larger latent node does not imply
     maximal = [s for s in reaches if not any(s < other for other in reaches)]

@@ -2,6 +2,8 @@
 (one tidy table, columns :data:`COLUMNS`) and verdicts."""
 
 from .evaluate import COLUMNS, STATUSES, cell_seeds, evaluate, evaluate_cell, learner_label, to_frame
+from .knobs import knob_frame, knob_labels, label_map, varying_knobs, with_knobs
 from .verdict import verdicts
 
-__all__ = ["COLUMNS", "STATUSES", "cell_seeds", "evaluate", "evaluate_cell", "learner_label", "to_frame", "verdicts"]
+__all__ = ["COLUMNS", "STATUSES", "cell_seeds", "evaluate", "evaluate_cell", "knob_frame", "knob_labels", "label_map",
+           "learner_label", "to_frame", "varying_knobs", "verdicts", "with_knobs"]

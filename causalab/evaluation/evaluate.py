@@ -391,9 +391,10 @@ def _judge(env, learner) -> dict:
 
     The evaluator judges a learner by what it was fed: a correlational learner fed the
     treatment alone is the naive contrast; fed the treatment and pre-treatment features only
-    (no descendant of the treatment in the true graph) it adjusts for them, a back-door
-    estimator in disguise (whether the set is valid is the environment's ``expected``); a
-    back-door estimator whose identified adjustment set is empty is the naive contrast.
+    (no descendant of the treatment in the true graph, or in the task's graph for real data)
+    it adjusts for them, a back-door estimator in disguise (whether the set is valid is the
+    environment's ``expected``); a back-door estimator whose identified adjustment set is
+    empty is the naive contrast.
     """
     family = learner.tags.family
     if family == "graph-based" and family not in env.expected:
@@ -401,17 +402,18 @@ def _judge(env, learner) -> dict:
         # adjustment for the treatment's parents (its adjustment_set_)
         family = "backdoor"
     fed = getattr(learner, "features_", None)
-    if "scm" in env.capabilities:
-        t = env.treatment
-        descendants = nx.descendants(env.scm.graph, t)
-        if family == "correlational" and fed is not None and t in fed:
-            others = [f for f in fed if f != t]
-            if not others:
-                family = "naive"
-            elif not set(others) & descendants:
-                family = "backdoor"  # adjusting for pre-treatment features, validly or not
-        if family == "backdoor" and getattr(learner, "adjustment_set_", None) == []:
-            family = "naive"  # identification found nothing to adjust for: the plain contrast
+    t = env.treatment
+    # the true graph where there is a model; for real data, the task's graph (what the environment
+    # states or assumes): what a learner was fed is judged the same way on both
+    descendants = nx.descendants(env.scm.graph if "scm" in env.capabilities else env.task.graph, t)
+    if family == "correlational" and fed is not None and t in fed:
+        others = [f for f in fed if f != t]
+        if not others:
+            family = "naive"
+        elif not set(others) & descendants:
+            family = "backdoor"  # adjusting for pre-treatment features, validly or not
+    if family == "backdoor" and getattr(learner, "adjustment_set_", None) == []:
+        family = "naive"  # identification found nothing to adjust for: the plain contrast
     expected = env.expected.get(family)
     return {"judged_family": family, "expected": "" if expected is None else ("succeeds" if expected[0] else "fails"),
             "expected_reason": "" if expected is None else expected[1]}

@@ -6,15 +6,22 @@ import numpy as np
 import pandas as pd
 
 from .evaluate import COLUMNS
+from .knobs import label_map
 
-VERDICT_COLUMNS = ("environment", "learner", "judged_family", "expected", "expected_reason", "n_train", "n_seeds",
-                   "ate", "true_ate", "ate_error", "tolerance", "observed", "verdict")
+VERDICT_COLUMNS = ("environment", "knobs", "learner", "judged_family", "expected", "expected_reason", "n_train",
+                   "n_seeds", "ate", "true_ate", "ate_error", "tolerance", "observed", "verdict")
 #: beside each verdict, the per-unit causal error behind it (see :mod:`causalab.evaluation.excess`)
 VERDICT_COLUMNS += ("do_excess", "survival")
 
 
 def verdicts(results: pd.DataFrame) -> pd.DataFrame:
-    """One row per (environment, learner): what was expected, what happened, and whether they agree.
+    """One row per (environment, knob setting, learner): what was expected, what happened, and
+    whether they agree.
+
+    ``knobs`` labels the knob settings that vary within the environment in ``results``
+    (``"strength=0.5"``; ``""`` when the environment ran at one setting, see
+    :func:`causalab.evaluation.knob_labels`): a knob sweep gives one verdict per setting,
+    never one over the settings pooled.
 
     ``expected`` comes from the environment's ``expected`` for the family the learner acted as
     (``judged_family``: a correlational learner fed a valid adjustment set counts as back-door).
@@ -38,11 +45,13 @@ def verdicts(results: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(results, pd.DataFrame) or list(results.columns) != list(COLUMNS):
         raise ValueError("verdicts needs a result table from causalab.evaluate")
     out = []
-    for (env_id, learner), group in results.groupby(["environment", "learner"], sort=False):
+    labels = label_map(results)
+    for (env_id, knobs, learner), group in results.groupby(["environment", "knobs", "learner"], sort=False):
         first = group.iloc[0]
         n = int(group["n_train"].max())
         at_n = group[group["n_train"] == n]
-        row = {"environment": env_id, "learner": learner, "judged_family": first["judged_family"],
+        row = {"environment": env_id, "knobs": labels[(env_id, knobs)], "learner": learner,
+               "judged_family": first["judged_family"],
                "expected": first["expected"], "expected_reason": first["expected_reason"], "n_train": n,
                "n_seeds": int(at_n["seed"].nunique()), "ate": np.nan, "true_ate": np.nan, "ate_error": np.nan,
                "tolerance": np.nan}

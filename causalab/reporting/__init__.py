@@ -8,8 +8,10 @@ from .figures import (
     dose_response_figure,
     learning_curve_figure,
     survival_figure,
+    sweep_figure,
 )
 from .report import LEADERBOARD_COLUMNS, Report, leaderboard, report
 
 __all__ = ["LEADERBOARD_COLUMNS", "Report", "ate_figure", "counterfactual_figure", "dag_figure",
-           "dose_response_figure", "leaderboard", "learning_curve_figure", "report", "survival_figure"]
+           "dose_response_figure", "leaderboard", "learning_curve_figure", "report", "survival_figure",
+           "sweep_figure"]

@@ -28,6 +28,16 @@ def _grid(n, width=4.2, height=3.2):
     return fig, list(axes.flat[:n])
 
 
+def _settings(frame: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """The (environment, knobs JSON, title) of each panel, in the order run: one panel per
+    knob setting, so a sweep's settings are never pooled into one panel."""
+    from ..evaluation.knobs import label_map
+
+    labels = label_map(frame)
+    return [(env_id, knobs, f"{env_id} {labels[(env_id, knobs)]}".strip())
+            for env_id, knobs in dict.fromkeys(zip(frame["environment"], frame["knobs"]))]
+
+
 def _short(label: str, width: int = 28) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 
@@ -39,10 +49,10 @@ def survival_figure(results: pd.DataFrame):
     noise no answer can remove is left out, so an exact answer scores 0 on both: a learner
     that survives keeps its bar pair level; one that answered do() by conditioning does not."""
     ok = results[results["status"] == "ok"]
-    envs = list(dict.fromkeys(ok.loc[ok["metric"] == "do_bias_rmse", "environment"]))
+    envs = _settings(ok[ok["metric"] == "do_bias_rmse"])
     fig, axes = _grid(max(len(envs), 1), width=5.0, height=3.4)
-    for ax, env_id in zip(axes, envs):
-        sub = ok[ok["environment"] == env_id]
+    for ax, (env_id, knobs, title) in zip(axes, envs):
+        sub = ok[(ok["environment"] == env_id) & (ok["knobs"] == knobs)]
         learners = list(dict.fromkeys(sub["learner"]))
         obs = [sub[(sub["learner"] == l) & (sub["metric"] == "bias_rmse")]["value"].mean() for l in learners]
         intv = [sub[(sub["learner"] == l) & (sub["metric"] == "do_bias_rmse")]["value"].mean() for l in learners]
@@ -51,7 +61,7 @@ def survival_figure(results: pd.DataFrame):
         ax.bar(x + 0.2, intv, 0.4, label="excess under do() (rung 2)", color="#3182bd")
         ax.set_xticks(x, [_short(l, 22) for l in learners], rotation=35, ha="right", fontsize=7)
         ax.set_ylabel("RMSE beyond the best answer")
-        ax.set_title(env_id, fontsize=10)
+        ax.set_title(title, fontsize=10)
     if envs:
         axes[0].legend(fontsize=7)
     fig.suptitle("Survival: error beyond the best possible answer, before and under intervention", fontsize=11)
@@ -63,11 +73,10 @@ def ate_figure(results: pd.DataFrame):
     """Per environment, each learner's estimated ATE (mean and spread over seeds, largest
     training size) against the exact truth (dashed line), coloured by the family it acted as."""
     ate = results[(results["metric"] == "ate") & (results["status"] == "ok")]
-    envs = list(dict.fromkeys(results["environment"]))
-    envs = [e for e in envs if (ate["environment"] == e).any()]
+    envs = [e for e in _settings(results) if ((ate["environment"] == e[0]) & (ate["knobs"] == e[1])).any()]
     fig, axes = _grid(max(len(envs), 1), width=5.0, height=3.4)
-    for ax, env_id in zip(axes, envs):
-        sub = ate[ate["environment"] == env_id]
+    for ax, (env_id, knobs, title) in zip(axes, envs):
+        sub = ate[(ate["environment"] == env_id) & (ate["knobs"] == knobs)]
         sub = sub[sub["n_train"] == sub["n_train"].max()]
         learners = list(dict.fromkeys(sub["learner"]))
         for i, l in enumerate(learners):
@@ -78,7 +87,7 @@ def ate_figure(results: pd.DataFrame):
         truth = float(sub["true_value"].iloc[0]) if len(sub) else np.nan
         ax.axhline(truth, color="black", linestyle="--", linewidth=1, label=f"true ATE {truth:.3g}")
         ax.set_xticks(range(len(learners)), [_short(l, 22) for l in learners], rotation=35, ha="right", fontsize=7)
-        ax.set_title(env_id, fontsize=10)
+        ax.set_title(title, fontsize=10)
         ax.legend(fontsize=7)
     fig.suptitle("Average treatment effect: estimates (dots: seeds) against the truth", fontsize=11)
     fig.tight_layout()
@@ -91,10 +100,10 @@ def learning_curve_figure(results: pd.DataFrame):
     ate = results[(results["metric"] == "ate") & (results["status"] == "ok")]
     if ate["n_train"].nunique() < 2:
         return None
-    envs = list(dict.fromkeys(ate["environment"]))
+    envs = _settings(ate)
     fig, axes = _grid(len(envs), width=5.0, height=3.4)
-    for ax, env_id in zip(axes, envs):
-        sub = ate[ate["environment"] == env_id]
+    for ax, (env_id, knobs, title) in zip(axes, envs):
+        sub = ate[(ate["environment"] == env_id) & (ate["knobs"] == knobs)]
         for l, rows in sub.groupby("learner", sort=False):
             err = (rows["value"] - rows["true_value"]).abs().groupby(rows["n_train"]).mean()
             colour = COLOURS.get(rows["judged_family"].iloc[0], "grey")
@@ -102,11 +111,69 @@ def learning_curve_figure(results: pd.DataFrame):
         ax.set_xscale("log")
         ax.set_xlabel("training rows")
         ax.set_ylabel("|ATE error|")
-        ax.set_title(env_id, fontsize=10)
+        ax.set_title(title, fontsize=10)
         ax.legend(fontsize=6)
     fig.suptitle("Learning curves: does more data help?", fontsize=11)
     fig.tight_layout()
     return fig
+
+
+def sweep_figure(results: pd.DataFrame):
+    """Knob sweeps: each learner's ATE error (estimate - truth; mean over seeds at the
+    largest training size, bars: one standard error over seeds) against the value of each
+    knob that varies within an environment, one panel per (environment, knob, setting of the
+    other varying knobs). A back-door estimator stays on zero as confounding grows; the
+    naive contrast leaves it. Returns None when no knob varies in ``results``."""
+    from ..evaluation.knobs import knob_frame, varying_knobs
+
+    varying = {env_id: names for env_id, names in varying_knobs(results).items() if names}
+    ate = results[(results["metric"] == "ate") & (results["status"] == "ok")]
+    ate = ate[ate["environment"].isin(list(varying))]
+    if not len(ate):
+        return None
+    ate = ate[ate["n_train"] == ate.groupby(["environment", "knobs"])["n_train"].transform("max")]
+    values = knob_frame(ate)
+    ate = ate.assign(error=ate["value"] - ate["true_value"])
+    panels = []
+    for env_id, names in varying.items():
+        in_env = ate["environment"] == env_id
+        for knob in names:
+            others = [k for k in names if k != knob]
+            rest_of = list(values[others].map(_key).itertuples(index=False, name=None))
+            groups = [(None, in_env)] if not others else [
+                (rest, in_env & pd.Series([r == rest for r in rest_of], index=values.index))
+                for rest in dict.fromkeys(r for r, inside in zip(rest_of, in_env) if inside)]
+            for rest, mask in groups:
+                title = f"{env_id}: against {knob}"
+                if rest is not None:
+                    title += " (" + ", ".join(f"{k}={v}" for k, v in zip(others, rest)) + ")"
+                panels.append((title, knob, mask))
+    fig, axes = _grid(len(panels), width=5.4, height=3.8)
+    for ax, (title, knob, mask) in zip(axes, panels):
+        sub, x_raw = ate[mask], values.loc[mask, knob]
+        numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in x_raw)
+        levels = sorted(dict.fromkeys(x_raw.map(_key)), key=lambda v: (float(v) if numeric else 0, str(v)))
+        position = {v: (float(v) if numeric else i) for i, v in enumerate(levels)}
+        x = x_raw.map(_key).map(position)
+        for learner, rows in sub.groupby("learner", sort=False):
+            stats = rows["error"].groupby(x[rows.index]).agg(["mean", "std", "count"]).sort_index()
+            se = (stats["std"] / np.sqrt(stats["count"])).fillna(0.0)
+            ax.errorbar(stats.index, stats["mean"], yerr=se, marker="o", capsize=3, label=learner)
+        ax.axhline(0.0, color="black", linestyle="--", linewidth=1)
+        if not numeric:
+            ax.set_xticks(range(len(levels)), [str(v) for v in levels])
+        ax.set_xlabel(knob)
+        ax.set_ylabel("ATE error (estimate - truth)")
+        ax.set_title(title, fontsize=10)
+        ax.legend(fontsize=6)
+    fig.suptitle("Knob sweeps: ATE error against each knob (bars: one SE over seeds)", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def _key(value):
+    """A hashable, printable form of a knob value (lists from JSON become tuples)."""
+    return tuple(_key(v) for v in value) if isinstance(value, list) else value
 
 
 def dag_figure(env):

@@ -12,29 +12,33 @@ import numpy as np
 import pandas as pd
 
 from ..evaluation.evaluate import COLUMNS
+from ..evaluation.knobs import label_map
 from ..evaluation.verdict import verdicts
 from ..exceptions import InvalidValueError
 from . import figures as F
 
-LEADERBOARD_COLUMNS = ("environment", "learner", "acts_as", "ate_error", "do_excess", "survival", "cf_excess",
-                       "do_rmse_with_noise", "cf_error", "verdict")
+LEADERBOARD_COLUMNS = ("environment", "knobs", "learner", "acts_as", "ate_error", "do_excess", "survival",
+                       "cf_excess", "do_rmse_with_noise", "cf_error", "verdict")
 
 
 def leaderboard(results: pd.DataFrame) -> pd.DataFrame:
-    """One row per (environment, learner): mean ATE error (estimate - truth); ``do_excess``,
-    the error under do() beyond the best possible answer from the learner's features
-    (``do_bias_rmse``, 0 for an exact answer), and ``survival`` (1: the error grows under do()
-    no more than the noise does), both averaged over the regimes; ``cf_excess``, the same for
-    counterfactuals (``cf_bias_rmse``); ``do_rmse_with_noise``, the raw error under do()
-    against the units' noisy outcomes (what a practitioner sees on data), and ``cf_error``,
-    the raw counterfactual error (RMSE, or 1 - accuracy for a discrete outcome); the verdict.
-    Sorted by environment, then |ATE error|."""
+    """One row per (environment, knob setting, learner): mean ATE error (estimate - truth);
+    ``do_excess``, the error under do() beyond the best possible answer from the learner's
+    features (``do_bias_rmse``, 0 for an exact answer), and ``survival`` (1: the error grows
+    under do() no more than the noise does), both averaged over the regimes; ``cf_excess``,
+    the same for counterfactuals (``cf_bias_rmse``); ``do_rmse_with_noise``, the raw error
+    under do() against the units' noisy outcomes (what a practitioner sees on data), and
+    ``cf_error``, the raw counterfactual error (RMSE, or 1 - accuracy for a discrete
+    outcome); the verdict. Sorted by environment, knob setting (in the order run), then
+    |ATE error|. ``knobs`` labels the knobs that vary within the environment (``""`` when it
+    ran at one setting), so a sweep's settings are separate rows, never averaged together."""
     ok = results[results["status"] == "ok"]
-    at_max = ok[ok["n_train"] == ok.groupby("environment")["n_train"].transform("max")]
+    at_max = ok[ok["n_train"] == ok.groupby(["environment", "knobs"])["n_train"].transform("max")]
+    labels = label_map(results)
     rows = []
-    verdict = verdicts(results).set_index(["environment", "learner"])
-    for (env_id, learner), g in results.groupby(["environment", "learner"], sort=False):
-        s = at_max[(at_max["environment"] == env_id) & (at_max["learner"] == learner)]
+    verdict = verdicts(results).set_index(["environment", "knobs", "learner"])
+    for (env_id, knobs, learner), g in results.groupby(["environment", "knobs", "learner"], sort=False):
+        s = at_max[(at_max["environment"] == env_id) & (at_max["knobs"] == knobs) & (at_max["learner"] == learner)]
 
         def mean(metric):
             v = s.loc[s["metric"] == metric, "value"]
@@ -44,35 +48,40 @@ def leaderboard(results: pd.DataFrame) -> pd.DataFrame:
         cf = mean("cf_rmse")
         if np.isnan(cf) and (s["metric"] == "cf_accuracy").any():
             cf = 1.0 - mean("cf_accuracy")
-        v = verdict.loc[(env_id, learner)]
-        rows.append({"environment": env_id, "learner": learner, "acts_as": g["judged_family"].iloc[0],
+        label = labels[(env_id, knobs)]
+        v = verdict.loc[(env_id, label, learner)]
+        rows.append({"environment": env_id, "knobs": label, "learner": learner, "acts_as": g["judged_family"].iloc[0],
                      "ate_error": float((ate["value"] - ate["true_value"]).mean()) if len(ate) else np.nan,
                      "do_excess": mean("do_bias_rmse"), "survival": mean("survival"),
                      "cf_excess": mean("cf_bias_rmse"), "do_rmse_with_noise": mean("do_rmse"), "cf_error": cf,
                      "verdict": v["verdict"] if v["observed"] != "refuses" else f"{v['verdict']} (refuses)"})
     out = pd.DataFrame(rows, columns=list(LEADERBOARD_COLUMNS))
+    setting = {key: i for i, key in enumerate(dict.fromkeys(zip(out["environment"], out["knobs"])))}
     order = out["ate_error"].abs().fillna(np.inf)
-    return out.assign(_o=order).sort_values(["environment", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+    out = out.assign(_s=[setting[k] for k in zip(out["environment"], out["knobs"])], _o=order)
+    return (out.sort_values(["environment", "_s", "_o"], kind="stable").drop(columns=["_s", "_o"])
+            .reset_index(drop=True))
 
 
-OVERLAP_COLUMNS = ("environment", "learner", "n_train", "share_clipped", "ess", "ess_share", "overlap")
+OVERLAP_COLUMNS = ("environment", "knobs", "learner", "n_train", "share_clipped", "ess", "ess_share", "overlap")
 
 
 def overlap_table(results: pd.DataFrame) -> pd.DataFrame:
     """The overlap diagnostics of the learners that adjust for a set (the ``overlap`` rows):
-    per (environment, learner), at the largest training size, the mean share of units with a
+    per (environment, knob setting, learner), at the largest training size, the mean share of units with a
     propensity outside the clipping bounds, the mean effective sample size of the
     inverse-propensity weights (and its share of n), and ``"poor"`` when any seed warned."""
     rows = []
     rated = results[(results["regime"] == "overlap") & (results["status"] == "ok")]
-    for (env_id, learner), g in rated.groupby(["environment", "learner"], sort=False):
+    labels = label_map(results)  # one row per knob setting, as in the leaderboard
+    for (env_id, knobs, learner), g in rated.groupby(["environment", "knobs", "learner"], sort=False):
         g = g[g["n_train"] == g["n_train"].max()]
         n = int(g["n_train"].iloc[0])
         share = float(g.loc[g["metric"] == "overlap_share_clipped", "value"].mean())
         ess = float(g.loc[g["metric"] == "overlap_ess", "value"].mean())
         poor = g["message"].str.contains("OverlapWarning", regex=False).any()
-        rows.append({"environment": env_id, "learner": learner, "n_train": n, "share_clipped": share, "ess": ess,
-                     "ess_share": ess / n, "overlap": "poor" if poor else "ok"})
+        rows.append({"environment": env_id, "knobs": labels[(env_id, knobs)], "learner": learner, "n_train": n,
+                     "share_clipped": share, "ess": ess, "ess_share": ess / n, "overlap": "poor" if poor else "ok"})
     return pd.DataFrame(rows, columns=list(OVERLAP_COLUMNS))
 
 
@@ -100,6 +109,9 @@ class Report:
         curve = F.learning_curve_figure(results)
         if curve is not None:
             self.figures["Learning curves"] = curve
+        sweep = F.sweep_figure(results)
+        if sweep is not None:
+            self.figures["Knob sweeps"] = sweep
         for env in envs or []:
             self.figures[f"{env.id}: the graph"] = F.dag_figure(env)
             if learners and "scm" in env.capabilities:
@@ -114,14 +126,15 @@ class Report:
 
     def markdown(self) -> str:
         lines = [f"# {self.title}", "", _summary(self.results), "", "## Leaderboard", "",
-                 _markdown_table(self.leaderboard), "", "## Verdicts", "",
-                 _markdown_table(self.verdicts[["environment", "learner", "judged_family", "expected", "observed",
-                                                "ate_error", "tolerance", "do_excess", "verdict"]])]
+                 _markdown_table(_shown(self.leaderboard)), "", "## Verdicts", "",
+                 _markdown_table(_shown(self.verdicts[["environment", "knobs", "learner", "judged_family", "expected",
+                                                       "observed", "ate_error", "tolerance", "do_excess",
+                                                       "verdict"]]))]
         if len(self.mismatches()):
             lines += ["", f"**{len(self.mismatches())} mismatch(es)**: a learner behaved against its environment's "
                           "stated expectation. Each is a bug or a lesson."]
         if len(self.overlap):
-            lines += ["", "## Overlap", "", _OVERLAP_NOTE, "", _markdown_table(self.overlap)]
+            lines += ["", "## Overlap", "", _OVERLAP_NOTE, "", _markdown_table(_shown(self.overlap))]
         return "\n".join(lines) + "\n"
 
     def html(self) -> str:
@@ -129,12 +142,12 @@ class Report:
         if len(self.mismatches()):
             parts.append(f"<p class='warn'><b>{len(self.mismatches())} mismatch(es)</b>: a learner behaved against "
                          "its environment's stated expectation. Each is a bug or a lesson.</p>")
-        parts += ["<h2>Leaderboard</h2>", _html_table(self.leaderboard), "<h2>Verdicts</h2>",
-                  _html_table(self.verdicts[["environment", "learner", "judged_family", "expected", "expected_reason",
-                                             "observed", "ate", "true_ate", "ate_error", "tolerance", "do_excess",
-                                             "survival", "verdict"]])]
+        parts += ["<h2>Leaderboard</h2>", _html_table(_shown(self.leaderboard)), "<h2>Verdicts</h2>",
+                  _html_table(_shown(self.verdicts[["environment", "knobs", "learner", "judged_family", "expected",
+                                                    "expected_reason", "observed", "ate", "true_ate", "ate_error",
+                                                    "tolerance", "do_excess", "survival", "verdict"]]))]
         if len(self.overlap):
-            parts += ["<h2>Overlap</h2>", f"<p>{_e(_OVERLAP_NOTE)}</p>", _html_table(self.overlap)]
+            parts += ["<h2>Overlap</h2>", f"<p>{_e(_OVERLAP_NOTE)}</p>", _html_table(_shown(self.overlap))]
         for name, fig in self.figures.items():
             parts += [f"<h2>{_e(name)}</h2>", f"<img alt='{_e(name)}' src='data:image/png;base64,{_png(fig)}'>"]
         style = ("body{font-family:sans-serif;margin:2em;max-width:1300px} table{border-collapse:collapse;"
@@ -179,6 +192,11 @@ def _summary(results) -> str:
     status = results.groupby("status").size().to_dict()
     return (f"{envs} environment(s) x {learners} learner(s) x {seeds} seed(s), training sizes "
             f"{', '.join(map(str, sizes))}; {len(results)} rows ({', '.join(f'{k}: {v}' for k, v in status.items())}).")
+
+
+def _shown(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as shown: without its ``knobs`` column when no knob varies (every label empty)."""
+    return table.drop(columns="knobs") if "knobs" in table and table["knobs"].eq("").all() else table
 
 
 def _fmt(v):

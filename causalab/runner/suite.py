@@ -62,6 +62,7 @@ def learners_by_name(names) -> list:
     out = []
     for name in names:
         if name not in known:
-            raise InvalidValueError(f"unknown learner {name!r}; the CLI knows {sorted(known)}.{did_you_mean(name, known)}")
+            raise InvalidValueError(f"unknown learner {name!r}; the CLI knows {sorted(known)}, or module:Class for "
+                                    f"your own.{did_you_mean(name, known)}")
         out.append(known[name])
     return out

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from ..exceptions import InvalidValueError
+from ..exceptions import InvalidValueError, did_you_mean
 from ..evaluation.evaluate import evaluate_cell, learner_label, to_frame
 
 BACKENDS = ("loky", "threading", "sequential", "dask")
@@ -32,8 +33,14 @@ def _one(env, learner, seed, n_train, n_test, errors, key):
 
 def run(envs, learners, seeds: Iterable[int] = (0, 1, 2), n_train: int | Sequence[int] = 2000, n_test: int = 1000,
         n_jobs: int = 1, backend: str = "loky", store=None, errors: str = "raise",
-        progress: bool = True) -> pd.DataFrame:
+        progress: bool = True, knobs: Mapping[str, object] | None = None) -> pd.DataFrame:
     """Evaluate every learner on every environment, seed and training size.
+
+    ``knobs`` sweeps knobs: ``{"strength": [0, 1, 2]}`` builds each environment at every
+    combination of the listed values (a scalar is a one-value list), the other knobs kept
+    as they are; every environment in ``envs`` must have every knob named. Each setting is
+    its own environment in the table (its ``knobs`` column), kept apart in the leaderboard,
+    the verdicts and the figures (see :func:`causalab.evaluation.knob_frame`).
 
     Cells run in parallel with joblib (``backend="dask"`` sends them to the active
     ``dask.distributed`` client through joblib's Dask backend; install ``causalab[dask]``).
@@ -55,6 +62,8 @@ def run(envs, learners, seeds: Iterable[int] = (0, 1, 2), n_train: int | Sequenc
         raise InvalidValueError(f"n_jobs must be a non-zero int (-1: every core), got {n_jobs!r}")
     envs = [envs] if isinstance(envs, str) or not isinstance(envs, (list, tuple)) else list(envs)
     envs = [make(e) if isinstance(e, str) else e for e in envs]
+    if knobs is not None:
+        envs = [at for env in envs for at in knob_grid(env, knobs)]
     learners = [learners] if not isinstance(learners, (list, tuple)) else list(learners)
     sizes = [n_train] if isinstance(n_train, (int, np.integer)) else list(n_train)
     seeds = list(seeds)
@@ -80,6 +89,31 @@ def run(envs, learners, seeds: Iterable[int] = (0, 1, 2), n_train: int | Sequenc
     table = to_frame([row for key in keys for row in results[key]])
     table.attrs["computed_cells"] = len(pending)  # 0: everything came from the store
     return table
+
+
+def knob_grid(env, knobs: Mapping[str, object]) -> list:
+    """``env`` rebuilt at every combination of ``knobs`` (name -> list of values, or one
+    value), in the order given, its other knobs kept; the knobs are validated by the
+    environment (an unknown name or a bad value is an :class:`InvalidValueError` naming it)."""
+    if not isinstance(knobs, Mapping) or not all(isinstance(k, str) for k in knobs):
+        raise InvalidValueError(f"knobs must be a dict of knob name -> list of values, got {knobs!r}")
+    grid = {}
+    for name, values in knobs.items():
+        values = list(values) if isinstance(values, (list, range, np.ndarray)) else [values]
+        if not values:
+            raise InvalidValueError(f"knob {name!r} has no values to sweep; give at least one")
+        grid[name] = values
+    defaults = type(env).knob_defaults()
+    unknown = [k for k in grid if k not in defaults]
+    if unknown:
+        raise InvalidValueError(f"{env.id or type(env).__name__} has no knob {unknown[0]!r}; its knobs are "
+                                f"{sorted(defaults)}.{did_you_mean(unknown[0], defaults)}")
+    out = []
+    for combo in itertools.product(*grid.values()):
+        new = type(env)(**{**env.knobs, **dict(zip(grid, combo))})
+        new.id = env.id
+        out.append(new)
+    return out
 
 
 def _execute(pending, n_test, errors, n_jobs, backend):
