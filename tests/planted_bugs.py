@@ -14,7 +14,7 @@ import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 MUTANTS = [
- ("causalab/learners/correlational.py", "        return self._predict_x(self._x(data, do))", "        return self._predict_x(self._x(data))"),
+ ("causalab/learners/correlational.py", "        return clip_to_outcome(self._predict_x(self._x(data, do)), self.task_)", "        return clip_to_outcome(self._predict_x(self._x(data)), self.task_)"),
  ("causalab/learners/correlational.py", "self.intercept_ = float(y_mean - self.x_mean_ @ self.coef_)", "self.intercept_ = float(y_mean + self.x_mean_ @ self.coef_)"),
  ("causalab/learners/correlational.py", "features = [c for c in task.observed if c != task.outcome]", "features = [c for c in task.covariates]"),
  ("causalab/learners/dowhy_estimators.py", "1.0: float(np.sum(t * y / ps) / np.sum(t / ps))}", "1.0: float(np.sum(t * y / ps) / np.sum(t))}"),

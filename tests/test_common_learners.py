@@ -79,7 +79,7 @@ def test_every_learner_collects_every_check(request):
     items = [i for i in request.session.items if i.name.startswith("test_common_learner_check[")]
     per = Counter(repr(i.callspec.params["learner"]) for i in items) or Counter(
         repr(p.values[0]) for p in _params())
-    assert len(LEARNER_CHECKS) == 13
+    assert len(LEARNER_CHECKS) == 17
     assert len(per) == len(LEARNERS) == 20 and set(per.values()) == {len(LEARNER_CHECKS)}
 
 

@@ -16,9 +16,9 @@ rung 2
     interval, ``ett`` (binary treatment: predict_do contrasts averaged over treated units)
     and ``pehe`` where the environment defines a CATE.
 rung 3
-    per regime, ``cf_rmse`` (continuous outcome) or ``cf_accuracy`` and ``cf_brier``
-    (discrete) of ``predict_counterfactual`` against the exact counterfactuals of the same
-    units from their stored noise.
+    per regime, ``cf_rmse`` (continuous or categorical outcome) or ``cf_accuracy`` and
+    ``cf_brier`` (binary: the metrics of probabilities) of ``predict_counterfactual`` against
+    the exact counterfactuals of the same units from their stored noise.
 overlap
     for a learner that adjusts for a set (``overlap_``, a binary treatment): rung-2 rows
     ``overlap_share_clipped`` (share of training units whose estimated propensity lies
@@ -253,7 +253,7 @@ def _evaluate_cell(env, learner, seed, n_train, n_test, errors) -> list[dict]:
         return out, time.perf_counter() - start, "; ".join(caught)
 
     outcome, treatment = env.outcome, env.treatment
-    discrete = task.type(outcome).discrete
+    discrete = task.kind(outcome) == "binary"  # accuracy and brier score probabilities of a binary outcome
     test_world = _world_or_sample(env, n_test, test_seed)
     test = test_world[env.observed]
     y = test[outcome].to_numpy(dtype=np.float64)

@@ -2,7 +2,10 @@
 
 Every function checks that its inputs have the same length and are finite, and raises
 :class:`~causalab.InvalidValueError` otherwise: a metric never returns a number computed
-from misaligned or missing values.
+from misaligned or missing values. The metrics of probabilities (``accuracy``, ``brier``)
+also refuse values outside [0, 1] (an answer such as ``y + effect`` on a binary outcome is
+no probability), and ``rmse`` takes the outcome's range as ``bounds`` to refuse answers
+outside it.
 """
 
 from __future__ import annotations
@@ -22,21 +25,42 @@ def _pair(predicted, truth):
     return p, t
 
 
-def rmse(predicted, truth) -> float:
-    """Root mean squared error, sqrt(mean((predicted - truth)^2))."""
+def _within(values: np.ndarray, bounds, what: str) -> None:
+    lo, hi = bounds
+    outside = (values < lo) | (values > hi)
+    if outside.any():
+        bad = values[outside]
+        raise InvalidValueError(f"{what} must lie in [{lo:g}, {hi:g}]; {int(outside.sum())} of {len(values)} do not "
+                                f"(from {bad.min():.4g} to {bad.max():.4g})")
+
+
+def rmse(predicted, truth, bounds: tuple[float, float] | None = None) -> float:
+    """Root mean squared error, sqrt(mean((predicted - truth)^2)); with ``bounds`` (the
+    outcome's range, e.g. (0, 1) for a binary one) predictions outside it are refused."""
     p, t = _pair(predicted, truth)
+    if bounds is not None:
+        _within(p, bounds, "predictions of an outcome with this range")
     return float(np.sqrt(np.mean((p - t) ** 2)))
 
 
-def accuracy(probability, truth) -> float:
-    """Share of units whose binary outcome is predicted right by thresholding P(Y=1) at 1/2."""
+def _probabilities(probability, truth):
     p, t = _pair(probability, truth)
+    _within(p, (0.0, 1.0), "probabilities P(Y=1)")
+    _within(t, (0.0, 1.0), "the truth of a binary outcome (0/1 values, or counterfactual probabilities)")
+    return p, t
+
+
+def accuracy(probability, truth) -> float:
+    """Share of units whose binary outcome is predicted right by thresholding P(Y=1) at 1/2;
+    ``probability`` and ``truth`` must lie in [0, 1]."""
+    p, t = _probabilities(probability, truth)
     return float(np.mean((p > 0.5).astype(np.float64) == t))
 
 
 def brier(probability, truth) -> float:
-    """Brier score mean((P(Y=1) - Y)^2): calibration and sharpness of probabilistic answers."""
-    p, t = _pair(probability, truth)
+    """Brier score mean((P(Y=1) - Y)^2): calibration and sharpness of probabilistic answers;
+    ``probability`` and ``truth`` must lie in [0, 1]."""
+    p, t = _probabilities(probability, truth)
     return float(np.mean((p - t) ** 2))
 
 

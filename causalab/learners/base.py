@@ -23,11 +23,20 @@ two levels with ``min_units`` training units each) is refused with
 discrete level with fewer than ``min_units`` units, a continuous value outside the
 training range). A back-door learner also gets overlap diagnostics at fit (``overlap_``,
 :func:`overlap_diagnostics`) and an :class:`~causalab.OverlapWarning` when they are poor.
+
+Types: the hooks receive each column in one dtype per variable type (int64 for binary and
+categorical variables, float64 for continuous ones), whatever the caller brought (bool,
+pandas' nullable or categorical dtypes), so every dtype gives the same answers. Answers about
+a binary outcome are P(Y=1), about a categorical one its expected level: an answer outside
+the outcome's range (:func:`outcome_range`) is an :class:`~causalab.InvalidValueError`, and a
+learner whose rung 3 adds an estimated effect to the factual outcome (additive noise) does not
+answer rung 3 on a discrete outcome.
 """
 
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import math
 import warnings
 from collections.abc import Mapping
@@ -38,6 +47,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
+from .._pickling import ByValue
 from ..exceptions import (
     DegenerateFitError,
     InvalidInterventionError,
@@ -111,7 +121,7 @@ class Effect:
         return f"Effect({self.value:.4g}{ci}{', ' + self.method if self.method else ''})"
 
 
-class Learner(BaseEstimator):
+class Learner(ByValue, BaseEstimator):
     """Base class of causalab learners (see the module docstring for the contract).
 
     Subclasses set ``_tags`` (or override :attr:`tags`), store constructor arguments
@@ -133,13 +143,28 @@ class Learner(BaseEstimator):
         the training units. The default averages ``_predict_do(treated) - _predict_do(control)``
         over them (the base class keeps the training rows' query columns for that), so a
         learner with ``_predict_do`` needs nothing more.
+
+    Fitted or not, a learner pickles (``pickle``, ``joblib``) into bytes that load in a fresh
+    process with the same answers; a class or function defined in ``__main__`` or a notebook
+    travels by value (cloudpickle, :class:`causalab._pickling.ByValue`).
     """
 
     _tags: LearnerTags
+    #: rung 3 is the factual outcome plus an estimated effect (additive noise): withdrawn on a
+    #: discrete outcome, where ``y + effect`` leaves the outcome's range
+    _additive_counterfactual = False
 
     @property
     def tags(self) -> LearnerTags:
-        return self._tags
+        return self._outcome_tags(self._tags)
+
+    def _outcome_tags(self, tags: LearnerTags) -> LearnerTags:
+        """``tags`` without rung 3 once fitted on a discrete outcome, if rung 3 assumes additive noise."""
+        task = getattr(self, "task_", None)
+        if self._additive_counterfactual and task is not None and task.type(task.outcome).discrete \
+                and tags.predict_counterfactual is not None:
+            return dataclasses.replace(tags, predict_counterfactual=None)
+        return tags
 
     # ------------------------------------------------------------------ fit
     def fit(self, data: pd.DataFrame, task) -> "Learner":
@@ -257,9 +282,19 @@ class Learner(BaseEstimator):
             raise NotFittedError(f"this {type(self).__name__} is not fitted yet; call fit(data, env.task) first")
 
     def _unsupported(self, rung: str):
+        why = self._why_unsupported(rung) or self._why_discrete(rung)
         raise UnsupportedQueryError(
             f"{type(self).__name__} does not answer {rung} (its tags: {self.tags.rungs}); "
-            f"see the learner's docstring for what it estimates{self._why_unsupported(rung)}")
+            f"see the learner's docstring for what it estimates{why}")
+
+    def _why_discrete(self, rung: str) -> str:
+        task = getattr(self, "task_", None)
+        if rung != "predict_counterfactual" or not self._additive_counterfactual or task is None \
+                or not task.type(task.outcome).discrete:
+            return ""
+        return (f"; its rung-3 rule (the factual outcome plus the estimated effect) assumes additive noise, which the "
+                f"{task.kind(task.outcome)} outcome {task.outcome!r} does not have (it would leave the outcome's "
+                "range). NeuralSCM answers rung 3 on a discrete outcome: it abducts the posterior of each unit's noise")
 
     def _why_unsupported(self, rung: str) -> str:
         return ""
@@ -277,6 +312,7 @@ class Learner(BaseEstimator):
         if len(values) != len(data) or not np.isfinite(values).all():
             raise RuntimeError(f"{type(self).__name__} returned {len(values)} values (non-finite: "
                                f"{int((~np.isfinite(values)).sum())}) for {len(data)} rows")
+        values = _check_outcome_range(values, self.task_, type(self).__name__)
         return pd.Series(values, index=data.index, name=self.task_.outcome)
 
     def _check_do(self, do, n: int) -> dict[str, float | np.ndarray]:
@@ -346,11 +382,10 @@ def _check_frame(data, task, columns, what: str) -> pd.DataFrame:
         hint = did_you_mean(missing[0], data.columns)
         raise InvalidValueError(f"{what}: the data lack the column(s) {missing}; they have "
                                 f"{list(map(str, data.columns))}.{hint}")
+    canonical = {}
     for c in columns:
         col = data[c]
-        if not (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)):
-            raise InvalidValueError(f"{what}: column {c!r} has dtype {col.dtype}; numeric data expected")
-        values = col.to_numpy(dtype=np.float64)
+        values = _numeric_values(col, c, task.type(c), what)
         if not np.isfinite(values).all():
             bad = int((~np.isfinite(values)).sum())
             raise InvalidValueError(f"{what}: column {c!r} has {bad} NaN or infinite value(s)")
@@ -360,7 +395,73 @@ def _check_frame(data, task, columns, what: str) -> pd.DataFrame:
             if extra:
                 raise InvalidValueError(f"{what}: column {c!r} is {vtype.kind} with levels {list(vtype.levels)}, "
                                         f"but has the value {extra[0]!r}")
-    return data
+        dtype = np.int64 if vtype.discrete else np.float64
+        if col.dtype != dtype:
+            canonical[c] = values.astype(dtype)
+    return _with_columns(data, canonical)
+
+
+def _numeric_values(col: pd.Series, name, vtype, what: str) -> np.ndarray:
+    """A column's values as float64 (NaN for missing). Accepted dtypes: numbers and bools,
+    pandas' nullable ``Int64``/``boolean``/``Float64`` and ``category`` with numeric
+    categories (the values are the categories themselves, never their codes)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        cats = col.dtype.categories
+        if not (pd.api.types.is_numeric_dtype(cats) or pd.api.types.is_bool_dtype(cats)):
+            allowed = list(vtype.levels) if vtype.discrete else "numbers"
+            raise InvalidValueError(f"{what}: column {name!r} is a pandas categorical with categories {list(cats)}; "
+                                    f"its categories must be the task's levels {allowed}, not labels")
+        return col.astype(np.float64).to_numpy()
+    if not (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)):
+        raise InvalidValueError(f"{what}: column {name!r} has dtype {col.dtype}; numeric data expected")
+    return col.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _with_columns(data: pd.DataFrame, columns: Mapping) -> pd.DataFrame:
+    """``data`` with some columns replaced (a copy; the caller's frame is left as it was).
+    Learners then see one dtype per variable type (int64 discrete, float64 continuous)
+    whatever the caller's dtypes (bool, nullable, categorical), so they give the same answers."""
+    if not columns:
+        return data
+    out = data.copy(deep=False)
+    for c, values in columns.items():
+        out[c] = values
+    return out
+
+
+def outcome_range(task) -> tuple[float, float] | None:
+    """The range of every answer about a discrete outcome: ``(lowest level, highest level)``,
+    ``(0, 1)`` for a binary one (answers are P(Y=1)); ``None`` for a continuous outcome."""
+    vtype = task.type(task.outcome)
+    return (float(min(vtype.levels)), float(max(vtype.levels))) if vtype.discrete else None
+
+
+def clip_to_outcome(values, task) -> np.ndarray:
+    """Project answers onto the outcome's range (a no-op for a continuous outcome): what a
+    learner whose model can leave it (a linear probability model, squared error on 0/1
+    targets) does before answering. The projection never moves an answer away from a truth
+    inside the range."""
+    values = np.asarray(values, dtype=np.float64)
+    bounds = outcome_range(task)
+    return values if bounds is None else np.clip(values, *bounds)
+
+
+#: answers this far outside the outcome's range are float rounding, clipped silently
+_RANGE_SLACK = 1e-6
+
+
+def _check_outcome_range(values: np.ndarray, task, owner: str) -> np.ndarray:
+    bounds = outcome_range(task)
+    if bounds is None:
+        return values
+    lo, hi = bounds
+    outside = (values < lo - _RANGE_SLACK) | (values > hi + _RANGE_SLACK)
+    if outside.any():
+        raise InvalidValueError(
+            f"{owner} answered {int(outside.sum())} of {len(values)} unit(s) outside the range [{lo:g}, {hi:g}] of the "
+            f"{task.kind(task.outcome)} outcome {task.outcome!r} (from {values.min():.4g} to {values.max():.4g}); "
+            "answers about a discrete outcome are probabilities (binary) or expected levels (categorical)")
+    return np.clip(values, lo, hi)
 
 
 def features_matrix(data: pd.DataFrame, task, features, drop_first: bool = False,

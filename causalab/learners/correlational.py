@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..exceptions import InvalidValueError, unknown_variable
-from .base import Learner, LearnerTags, as_int_seed, check_design, features_matrix
+from .base import Learner, LearnerTags, as_int_seed, check_design, clip_to_outcome, features_matrix
 
 CORRELATIONAL_TAGS = LearnerTags(family="correlational", predict="regression", predict_do="conditioning",
                                  predict_counterfactual="plug-in")
@@ -84,11 +84,13 @@ class Correlational(Learner):
     def _fit(self, data):
         self._fit_xy(self._x(data), self._y(data))
 
+    # answers about a discrete outcome are projected onto its range (a linear probability
+    # model, or a regression of categorical levels, can leave it)
     def _predict(self, data):
-        return self._predict_x(self._x(data))
+        return clip_to_outcome(self._predict_x(self._x(data)), self.task_)
 
     def _predict_do(self, data, do):
-        return self._predict_x(self._x(data, do))
+        return clip_to_outcome(self._predict_x(self._x(data, do)), self.task_)
 
     # the plug-in: the factual features with the intervened values replaced, outcome unused
     _predict_counterfactual = _predict_do
@@ -98,7 +100,8 @@ class LinearRegression(Correlational):
     """Ordinary least squares (``alpha=0``) or ridge regression of the outcome on features.
 
     Assumptions: none causal. E[Y | features] is modelled as linear; a binary outcome is
-    fitted as a linear probability model. With the treatment alone as feature it is the
+    fitted as a linear probability model (its answers clipped to [0, 1]), a categorical one
+    as a regression of its levels (answers clipped to the levels' range). With the treatment alone as feature it is the
     naive regression; with a valid adjustment set it is linear back-door adjustment.
 
     OLS (``alpha=0``) refuses a design the data cannot determine with
@@ -160,25 +163,34 @@ class GradientBoosting(Correlational):
     features : list of str or None
         See :class:`Correlational`.
     max_iter, learning_rate, max_leaf_nodes : boosting hyperparameters.
+    early_stopping : {"auto", True, False}
+        scikit-learn's: ``"auto"`` (its default) stops early on a 10% validation split only
+        when there are more than 10,000 training rows, so the fit changes character at that
+        size; ``True`` or ``False`` fixes it. Every other hyperparameter is scikit-learn's
+        default.
     seed : int or numpy Generator
         Seeds the early-stopping split.
     """
 
     def __init__(self, features=None, max_iter: int = 200, learning_rate: float = 0.1,
-                 max_leaf_nodes: int = 31, seed=0):
+                 max_leaf_nodes: int = 31, early_stopping="auto", seed=0):
         self.features = features
         self.max_iter = max_iter
         self.learning_rate = learning_rate
         self.max_leaf_nodes = max_leaf_nodes
+        self.early_stopping = early_stopping
         self.seed = seed
 
     def _fit_xy(self, x, y):
         from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
         cls = HistGradientBoostingClassifier if self._binary_outcome else HistGradientBoostingRegressor
+        if self.early_stopping not in ("auto", True, False):
+            raise InvalidValueError(f"early_stopping must be 'auto', True or False, got {self.early_stopping!r}")
         try:
             self.model_ = cls(max_iter=self.max_iter, learning_rate=self.learning_rate,
-                              max_leaf_nodes=self.max_leaf_nodes, random_state=as_int_seed(self.seed))
+                              max_leaf_nodes=self.max_leaf_nodes, early_stopping=self.early_stopping,
+                              random_state=as_int_seed(self.seed))
             self.model_.fit(x, y.astype(int) if self._binary_outcome else y)
         except (ValueError, TypeError) as exc:
             raise InvalidValueError(f"GradientBoosting could not fit: {exc}") from exc

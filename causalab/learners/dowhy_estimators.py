@@ -2,19 +2,45 @@
 
 Each learner hands DoWhy the data and the task's graph (hidden confounding as latent nodes
 absent from the data), lets DoWhy identify its estimand, and estimates with DoWhy's own
-estimator; nothing is rewritten here. When the estimand is not identified the learner
-raises :class:`~causalab.NotIdentifiedError` saying why, never a number.
+estimator; nothing is rewritten here (but for Backdoor's optional ``matching_ties="average"``).
+When the estimand is not identified the learner raises :class:`~causalab.NotIdentifiedError`
+saying why, never a number.
+
+Variable types at the boundary: a categorical variable (more than two levels) is handed to
+DoWhy as a pandas categorical over the task's levels, which DoWhy's estimators one-hot encode
+(first level dropped) wherever it is a treatment, a confounder or an effect modifier; never
+as an integer code, which a linear model would read as a dose. The outcome is handed as its
+numeric levels, so answers about a categorical outcome are its expected level (a linear
+model of the levels is the sum of the linear models of each level's indicator).
+
+Threads: DoWhy reads and writes process-wide state (logging levels, warning filters, and
+fitted estimators mutated by ``estimate_effect``), so every call into it here holds one
+module lock (:data:`DOWHY_LOCK`, shared with :class:`~causalab.learners.GCM`).
 """
 
 from __future__ import annotations
 
+import threading
 import warnings
 from contextlib import contextmanager
 
 import numpy as np
+import pandas as pd
 
 from ..exceptions import DegenerateFitError, InvalidValueError, NotIdentifiedError, UnsupportedQueryError
-from .base import OVERLAP_BOUNDS, Effect, Learner, LearnerTags, _check_bounds, check_design, t_interval
+from .base import (
+    OVERLAP_BOUNDS,
+    Effect,
+    Learner,
+    LearnerTags,
+    _check_bounds,
+    check_design,
+    clip_to_outcome,
+    t_interval,
+)
+
+#: held by every call into DoWhy (re-entrant: a call may nest another)
+DOWHY_LOCK = threading.RLock()
 
 
 #: (message regex, category) of the dependency warnings hidden inside DoWhy calls, each known
@@ -38,34 +64,39 @@ QUIET_WARNINGS = (
 @contextmanager
 def _quiet():
     """Hide the known, harmless warnings of DoWhy calls (:data:`QUIET_WARNINGS`, filtered by
-    message) and DoWhy's log lines below ERROR (it logs every latent node, by design here)."""
+    message) and DoWhy's log lines below ERROR (it logs every latent node, by design here).
+    Holds :data:`DOWHY_LOCK`: the logger level and the warning filters are process-wide."""
     import logging
 
-    logger = logging.getLogger("dowhy")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        with warnings.catch_warnings():
-            for message, category in QUIET_WARNINGS:
-                warnings.filterwarnings("ignore", message=message, category=category)
-            yield
-    finally:
-        logger.setLevel(level)
+    with DOWHY_LOCK:
+        logger = logging.getLogger("dowhy")
+        level = logger.level
+        logger.setLevel(logging.ERROR)
+        try:
+            with warnings.catch_warnings():
+                for message, category in QUIET_WARNINGS:
+                    warnings.filterwarnings("ignore", message=message, category=category)
+                yield
+        finally:
+            logger.setLevel(level)
 
 
 class _DoWhyLearner(Learner):
     """Shared: build the CausalModel, identify, fit DoWhy's estimator for do(T=1) vs do(T=0)."""
 
     method_name: str
+    _additive_counterfactual = True  # every rung 3 here is the factual outcome plus a linear effect
 
     def _fit(self, data):
         from dowhy import CausalModel
 
         task = self.task_
-        data = data[task.observed].copy()  # DoWhy writes columns into the frame it is given
+        self._check_types()
+        data = data[task.observed]
         self.n_train_ = len(data)
         with _quiet():
-            model = CausalModel(data=data, treatment=task.treatment, outcome=task.outcome, graph=task.graph.copy())
+            model = CausalModel(data=self._to_dowhy(data), treatment=task.treatment, outcome=task.outcome,
+                                graph=task.graph.copy())
             estimand = model.identify_effect(proceed_when_unidentifiable=False, method_name=self._identification())
             if estimand.estimands is None:  # DoWhy's answer when T has no directed path to Y
                 raise UnsupportedQueryError(
@@ -80,12 +111,43 @@ class _DoWhyLearner(Learner):
                 raise UnsupportedQueryError(f"DoWhy's {self._method()} cannot estimate this effect: {exc}") from exc
         self.estimand_, self.estimator_ = estimand, estimate.estimator
         self.slope_ = float(estimate.value)  # effect of do(T=1) against do(T=0)
-        self._train_ = data
+        self._train_ = data  # numeric; _to_dowhy gives DoWhy its own copy on each call
         self.y_mean_ = float(data[task.outcome].mean())
         self.t_mean_ = float(data[task.treatment].mean())
 
     def _method(self) -> str:
         return self.method_name
+
+    def _check_types(self):
+        """Refuse categorical variables this estimator would read as numbers (hook)."""
+
+    def _refuse_categorical(self, names, role: str, why: str):
+        task = self.task_
+        for name in names:
+            if task.kind(name) == "categorical":
+                raise UnsupportedQueryError(
+                    f"{type(self).__name__} cannot take the categorical {role} {name!r} (levels "
+                    f"{list(task.type(name).levels)}): {why}")
+
+    def _to_dowhy(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """A copy of ``frame`` for DoWhy (which writes columns into the frame it is given):
+        categorical variables but the outcome as pandas categoricals over the task's levels,
+        so DoWhy one-hot encodes them instead of reading their codes as a dose."""
+        task, out = self.task_, frame.copy()
+        for name in out.columns:
+            if name != task.outcome and name in task.variables and task.kind(name) == "categorical":
+                out[name] = pd.Categorical(out[name].to_numpy(), categories=list(task.type(name).levels))
+        return out
+
+    def _width(self, name) -> int:
+        """Columns ``name`` takes in DoWhy's design: its levels but the first if categorical."""
+        vtype = self.task_.type(name)
+        return len(vtype.levels) - 1 if vtype.kind == "categorical" else 1
+
+    def _treatment_value(self, value):
+        """A treatment value as DoWhy compares it: an int level for a categorical treatment."""
+        task = self.task_
+        return int(value) if task.kind(task.treatment) == "categorical" else value
 
     def _identification(self) -> str:
         return "default"
@@ -102,7 +164,8 @@ class _DoWhyLearner(Learner):
     # linear, constant-effect answers (front door, IV): E[Y_t] = E[Y] + slope (t - E[T])
     def _linear_do(self, data, do):
         t = do[self.task_.treatment]
-        return np.broadcast_to(self.y_mean_ + self.slope_ * (np.asarray(t) - self.t_mean_), (len(data),)).copy()
+        out = np.broadcast_to(self.y_mean_ + self.slope_ * (np.asarray(t) - self.t_mean_), (len(data),))
+        return clip_to_outcome(out, self.task_)
 
     def _linear_counterfactual(self, data, do):
         task = self.task_
@@ -121,18 +184,23 @@ class Backdoor(_DoWhyLearner):
     Assumptions: the graph is right and an observed set blocks every back-door path from
     treatment to outcome (no hidden confounding left open); positivity.
 
+    Categorical treatments and confounders (more than two levels) are one-hot encoded over
+    the task's levels (see the module docstring): ``effect(2, 1)`` of a three-level treatment
+    compares two of its levels, not two doses.
+
     Parameters
     ----------
     method : {"regression", "ipw", "matching"}
         ``"regression"``: DoWhy's linear regression of Y on T and the adjustment set (a
         linear, additive outcome model: per-unit answers on every rung, a 95% interval for
-        the effect from the regression's standard error). ``"ipw"``: propensity-score
-        weighting (binary treatment; logistic propensity; Hajek-normalised), answering rung 2
-        with the population means E[Y | do(T=t)] for every unit. ``"matching"``:
-        propensity-score matching (binary treatment), the average effect only; DoWhy matches
-        each unit to one nearest neighbour on the propensity score without breaking ties, so
-        with few distinct scores (discrete covariates) many units share one match and the
-        estimate is noisy.
+        the effect from the regression's standard error; on a binary outcome a linear
+        probability model, its per-unit answers clipped to [0, 1], and no rung 3, since the
+        factual outcome plus an effect leaves [0, 1]). ``"ipw"``: propensity-score weighting
+        (binary treatment; Hajek-normalised weights, DoWhy's ``"ips_weight"``), answering
+        rung 2 with the population means E[Y | do(T=t)] for every unit. ``"matching"``:
+        propensity-score matching (binary treatment, one nearest neighbour with replacement
+        in each direction; the ATE is the unit-weighted mean of the ATT and the ATC), the
+        average effect only.
     adjustment : {"maximal-adjustment", "minimal-adjustment", "default"}
         DoWhy's back-door identification method, choosing the adjustment set from the graph.
         The maximal valid set (default) also holds prognostic covariates, which sharpens the
@@ -142,6 +210,21 @@ class Backdoor(_DoWhyLearner):
         (DoWhy's ``min_ps_score`` / ``max_ps_score``, default (0.05, 0.95)); the overlap
         diagnostics (``overlap_``) count the units outside it for every method. Clipping
         bounds the weights but biases the estimate where many units are clipped.
+
+    propensity_model : scikit-learn classifier or None
+        The propensity model of ``"ipw"`` and ``"matching"`` (cloned before fitting). ``None``
+        is DoWhy's default, scikit-learn's ``LogisticRegression()``: an L2 penalty with
+        ``C=1.0`` on the one-hot adjustment set, which shrinks the propensities toward 1/2
+        (give ``LogisticRegression(C=numpy.inf)`` for the unpenalised fit).
+    matching_ties : {"first", "average"}
+        How ``"matching"`` treats units of the other arm tied at the nearest propensity
+        score (the rule with discrete covariates, where many units share one score).
+        ``"first"`` is DoWhy's estimator as it is: one neighbour, whichever the ball tree
+        returns first, so the estimate depends on the rows' order and uses one unit of each
+        tied group. ``"average"``: each unit is matched to every unit at the nearest score
+        (scores equal to 12 decimals are tied) and their outcomes averaged, as Stata's
+        ``teffects psmatch`` does; with discrete covariates it is exact stratification on the
+        score and does not depend on the rows' order.
 
     Every fit records ``overlap_`` (:class:`~causalab.learners.Overlap`: the share of units
     whose logistic propensity on the adjustment set lies outside ``clip``, and the
@@ -161,11 +244,15 @@ class Backdoor(_DoWhyLearner):
 
     _METHODS = {"regression": "backdoor.linear_regression", "ipw": "backdoor.propensity_score_weighting",
                 "matching": "backdoor.propensity_score_matching"}
+    _TIES = ("first", "average")
 
-    def __init__(self, method: str = "regression", adjustment: str = "maximal-adjustment", clip=OVERLAP_BOUNDS):
+    def __init__(self, method: str = "regression", adjustment: str = "maximal-adjustment", clip=OVERLAP_BOUNDS,
+                 propensity_model=None, matching_ties: str = "first"):
         self.method = method
         self.adjustment = adjustment
         self.clip = clip
+        self.propensity_model = propensity_model
+        self.matching_ties = matching_ties
 
     def _propensity_bounds(self):
         return _check_bounds(self.clip)
@@ -175,12 +262,22 @@ class Backdoor(_DoWhyLearner):
         if self.method == "ipw":
             lo, hi = self._propensity_bounds()
             params.update(min_ps_score=lo, max_ps_score=hi)
+        if self.method != "regression" and self.propensity_model is not None:
+            from sklearn.base import clone
+
+            params["propensity_score_model"] = clone(self.propensity_model)  # DoWhy fits it in place
         return params
 
     def _identification(self):
         allowed = ("maximal-adjustment", "minimal-adjustment", "default")
         if self.adjustment not in allowed:
             raise InvalidValueError(f"adjustment must be one of {allowed}, got {self.adjustment!r}")
+        if self.matching_ties not in self._TIES:
+            raise InvalidValueError(f"matching_ties must be one of {self._TIES}, got {self.matching_ties!r}")
+        model = self.propensity_model
+        if model is not None and not (hasattr(model, "fit") and hasattr(model, "predict_proba")):
+            raise InvalidValueError(f"propensity_model must be a scikit-learn classifier (fit and predict_proba) or "
+                                    f"None, got {model!r}")
         return self.adjustment
 
     @property
@@ -188,7 +285,7 @@ class Backdoor(_DoWhyLearner):
         rungs = {"regression": ("regression", "adjustment", "abduction", True),
                  "ipw": (None, "population", None, False),
                  "matching": (None, None, None, False)}.get(self.method, (None, None, None, False))
-        return LearnerTags("backdoor", *rungs)
+        return self._outcome_tags(LearnerTags("backdoor", *rungs))
 
     def _method(self):
         if self.method not in self._METHODS:
@@ -211,7 +308,9 @@ class Backdoor(_DoWhyLearner):
             choose = max if self.adjustment == "maximal-adjustment" else min
             estimand.set_backdoor_variables(choose(sets, key=len), key="backdoor")
         self.adjustment_set_ = list(estimand.get_backdoor_variables("backdoor"))
-        n, params = self.n_train_, 2 + len(self.adjustment_set_)
+        # one parameter per column of DoWhy's design: a categorical variable has one per level but the first
+        n = self.n_train_
+        params = 1 + sum(self._width(v) for v in (self.task_.treatment, *self.adjustment_set_))
         if self.method == "regression" and n <= params:  # before statsmodels divides by zero
             raise DegenerateFitError(f"Backdoor('regression') on the adjustment set {self.adjustment_set_}: {n} "
                                      f"training rows for {params} parameters; a fit needs more rows than parameters")
@@ -228,7 +327,7 @@ class Backdoor(_DoWhyLearner):
         if self.method == "ipw":
             task = self.task_
             with _quiet():
-                est = self.estimator_.estimate_effect(self._train_.copy(), treatment_value=1, control_value=0,
+                est = self.estimator_.estimate_effect(self._to_dowhy(self._train_), treatment_value=1, control_value=0,
                                                       target_units="ate")
             ps = np.asarray(est.propensity_scores, dtype=np.float64)
             t = self._train_[task.treatment].to_numpy(dtype=np.float64)
@@ -237,9 +336,23 @@ class Backdoor(_DoWhyLearner):
             self.arm_means_ = {0.0: float(np.sum((1 - t) * y / (1 - ps)) / np.sum((1 - t) / (1 - ps))),
                                1.0: float(np.sum(t * y / ps) / np.sum(t / ps))}
 
+    @contextmanager
+    def _dowhy_call(self):
+        """Quiet DoWhy, and name a categorical level the training data never had (DoWhy's
+        one-hot encoder, fitted on the training rows, cannot place it)."""
+        try:
+            with _quiet():
+                yield
+        except ValueError as exc:
+            if "unknown categor" not in str(exc).lower():
+                raise
+            raise InvalidValueError(f"{type(self).__name__}: the data hold a level of a categorical variable that no "
+                                    f"training unit had, so its one-hot column was never fitted: {exc}") from exc
+
     def _predict(self, data):
-        with _quiet():
-            return np.asarray(self.estimator_.predict(data[self._query_columns("predict")].copy()))
+        with self._dowhy_call():
+            out = np.asarray(self.estimator_.predict(self._to_dowhy(data[self._query_columns("predict")])))
+        return clip_to_outcome(out, self.task_)
 
     def _predict_do(self, data, do):
         t = do[self.task_.treatment]
@@ -247,19 +360,24 @@ class Backdoor(_DoWhyLearner):
             if np.ndim(t):
                 return np.array([self.arm_means_[float(v)] for v in t])
             return np.full(len(data), self.arm_means_[float(t)])
-        frame = data[self._query_columns("predict_do")]
+        return clip_to_outcome(self._linear_do_values(data, t), self.task_)
+
+    def _linear_do_values(self, data, t):
+        frame = self._to_dowhy(data[self._query_columns("predict_do")])
         if np.ndim(t):  # per-unit values (a policy): DoWhy takes one value per call
             t, out = np.asarray(t, dtype=np.float64), np.empty(len(data))
             for value in np.unique(t):
                 rows = t == value
-                with _quiet():
-                    out[rows] = np.asarray(self.estimator_.interventional_outcomes(frame[rows], float(value)))
+                with self._dowhy_call():
+                    out[rows] = np.asarray(self.estimator_.interventional_outcomes(frame[rows],
+                                                                                   self._treatment_value(value)))
             return out
-        with _quiet():
-            return np.asarray(self.estimator_.interventional_outcomes(frame, t))
+        with self._dowhy_call():
+            return np.asarray(self.estimator_.interventional_outcomes(frame, self._treatment_value(t)))
 
     def _predict_counterfactual(self, data, do):
-        # linear additive outcome model: the unit's residual is its noise (abduction)
+        # linear additive outcome model: the unit's residual is its noise (abduction); a
+        # discrete outcome never gets here (the tags withdraw rung 3, see _outcome_tags)
         task = self.task_
         factual = self._predict(data)
         return data[task.outcome].to_numpy(dtype=np.float64) + self._predict_do(data, do) - factual
@@ -271,21 +389,42 @@ class Backdoor(_DoWhyLearner):
             return super()._effect(treated, control, data)
         if data is None:
             data = self._train_
-        with _quiet():
-            est = self.estimator_.estimate_effect(data.copy(), treatment_value=treated, control_value=control,
+        if self.method == "matching" and self.matching_ties == "average":
+            return Effect(self._matching_average(data), None, f"DoWhy {self._method()}, ties averaged")
+        with self._dowhy_call():
+            est = self.estimator_.estimate_effect(self._to_dowhy(data), treatment_value=self._treatment_value(treated),
+                                                  control_value=self._treatment_value(control),
                                                   target_units="ate", need_conditional_estimates=False)
             interval = self._regression_interval(data, treated, control, float(est.value)) \
                 if self.method == "regression" else None
         return Effect(float(est.value), interval, f"DoWhy {self._method()}")
+
+    def _matching_average(self, data) -> float:
+        """DoWhy's propensity-score matching ATE (the unit-weighted mean of ATT and ATC), each
+        unit matched to every unit of the other arm at the nearest score, outcomes averaged."""
+        task = self.task_
+        with self._dowhy_call():
+            ps = np.asarray(self.estimator_.predict_proba(self._to_dowhy(data))[:, 1], dtype=np.float64)
+        ps = np.round(ps, 12)
+        t = data[task.treatment].to_numpy(dtype=np.float64) == 1
+        y = data[task.outcome].to_numpy(dtype=np.float64)
+        if t.all() or not t.any():
+            raise InvalidValueError(f"Backdoor(method='matching'): every unit has {task.treatment}="
+                                    f"{int(t[0])}; matching needs units in both arms")
+        gaps = np.concatenate([y[t] - _tied_mean(ps[~t], y[~t], ps[t]), _tied_mean(ps[t], y[t], ps[~t]) - y[~t]])
+        return float(gaps.mean())
 
     def _regression_interval(self, data, treated, control, value):
         """95% interval from the regression's covariance. The average effect is g'beta with
         g the mean difference of DoWhy's design rows at the two treatment values (effect
         modifiers enter as interactions), so its variance is g' Cov(beta) g, the
         covariates' means taken as fixed."""
-        n, est = len(data), self.estimator_
-        g = (est._build_features(data, treatment_values=np.full(n, float(treated)))
-             - est._build_features(data, treatment_values=np.full(n, float(control)))).mean(axis=0)
+        est, t = self.estimator_, self.task_.treatment
+
+        def design(value):  # DoWhy's rows with the treatment set (and one-hot encoded, if categorical)
+            return est._build_features(self._to_dowhy(data.assign(**{t: self._treatment_value(value)})))
+
+        g = (design(treated) - design(control)).mean(axis=0)
         assert abs(float(g @ np.asarray(est.model.params)) - value) < 1e-8 * (1 + abs(value))
         se = float(np.sqrt(g @ np.asarray(est.model.cov_params()) @ g))
         return t_interval(value, se, df=float(est.model.df_resid))
@@ -293,12 +432,40 @@ class Backdoor(_DoWhyLearner):
     def _check_design(self):
         """DoWhy's OLS silently takes the pseudo-inverse of a singular design: refuse it."""
         task, est = self.task_, self.estimator_
-        x = np.asarray(est._build_features(self._train_), dtype=np.float64)[:, 1:]  # the constant dropped
-        names = [task.treatment, *est._observed_common_causes_names,
+        x = np.asarray(est._build_features(self._to_dowhy(self._train_)), dtype=np.float64)[:, 1:]  # no constant
+        encoders = est._encoders._encoders
+
+        def encoded(plain, which):  # DoWhy's one_hot_encode: the plain columns (sorted), then the dummies
+            enc = encoders.get(which)
+            if enc is None:
+                return list(plain)
+            dummies = set(enc.feature_names_in_)
+            return sorted(c for c in plain if c not in dummies) + list(enc.get_feature_names_out())
+
+        names = [*encoded([task.treatment], "treatment"),
+                 *encoded(est._observed_common_causes_names, "observed_common_causes"),
                  *(f"{task.treatment}*{m}" for m in (est._effect_modifier_names or []))]
         if len(names) != x.shape[1]:
             names = [f"column {j}" for j in range(x.shape[1])]
         check_design(x, names, f"Backdoor('regression') on the adjustment set {self.adjustment_set_}")
+
+
+def _tied_mean(pool_scores, pool_outcomes, scores) -> np.ndarray:
+    """For each of ``scores``, the mean outcome of the pool's units at the nearest pool score
+    (every unit of a tied score, and both neighbouring scores when they are equally near)."""
+    levels, group = np.unique(pool_scores, return_inverse=True)
+    sums, counts = np.bincount(group, pool_outcomes), np.bincount(group).astype(np.float64)
+    right = np.clip(np.searchsorted(levels, scores), 0, len(levels) - 1)
+    left = np.clip(right - 1, 0, len(levels) - 1)
+    d_left, d_right = np.abs(scores - levels[left]), np.abs(scores - levels[right])
+    use_left, use_right = d_left <= d_right, d_right <= d_left
+    total = np.where(use_left, sums[left], 0.0) + np.where(use_right & (right != left), sums[right], 0.0)
+    count = np.where(use_left, counts[left], 0.0) + np.where(use_right & (right != left), counts[right], 0.0)
+    # left == right (one level, or a score beyond the ends): that level alone
+    single = right == left
+    total = np.where(single, sums[right], total)
+    count = np.where(single, counts[right], count)
+    return total / count
 
 
 class FrontDoor(_DoWhyLearner):
@@ -329,6 +496,14 @@ class FrontDoor(_DoWhyLearner):
                 f"no front-door set for {task.treatment} -> {task.outcome} in the task's graph: no observed "
                 "mediators intercept every directed path with unconfounded links")
         self.frontdoor_set_ = list(estimand.get_frontdoor_variables())
+        self._refuse_categorical(self.frontdoor_set_, "mediator",
+                                 "the first stage is a linear regression of the mediator, which would read its levels "
+                                 "as a dose; use NeuralSCM or GCM")
+
+    def _check_types(self):
+        self._refuse_categorical([self.task_.treatment], "treatment",
+                                 "the front-door stages are linear in the treatment, which would read its levels as a "
+                                 "dose; use Backdoor (one-hot treatment) where the back door is open, or NeuralSCM")
 
     _predict_do = _DoWhyLearner._linear_do
     _predict_counterfactual = _DoWhyLearner._linear_counterfactual
@@ -362,6 +537,14 @@ class IV(_DoWhyLearner):
         if not self.instruments_:
             raise NotIdentifiedError(
                 f"no observed instrument for {task.treatment} -> {task.outcome} in the task's graph")
+        self._refuse_categorical(self.instruments_, "instrument",
+                                 "DoWhy's Wald and 2SLS estimators read a single instrument's levels as numbers, an "
+                                 "arbitrary (possibly very weak) instrument; give a binary or continuous instrument")
+
+    def _check_types(self):
+        self._refuse_categorical([self.task_.treatment], "treatment",
+                                 "DoWhy's IV estimators are linear in the treatment, which would read its levels as a "
+                                 "dose")
 
     def _method_params(self, estimand):
         return {"iv_instrument_name": self.instruments_}

@@ -5,7 +5,10 @@ covariates ``X`` and reads causal answers off it, which is right when ``X`` sati
 back-door criterion (no hidden confounding, every covariate pre-treatment) and treated and
 control units overlap. Rung 2 is ``mu_t(x)`` per unit; rung 3 is the factual outcome plus
 the unit's estimated effect, ``y + mu_t'(x) - mu_t(x)`` (exact when the effect is additive
-in the noise, as in every additive-noise model).
+in the noise, as in every additive-noise model). A binary or categorical outcome has no
+additive noise (``y + effect`` leaves its range), so on one rung 3 is refused with
+:class:`~causalab.UnsupportedQueryError` pointing to :class:`~causalab.learners.NeuralSCM`;
+rungs 1 and 2 then answer P(Y=1) (or the expected level), clipped to the outcome's range.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import torch
 from sklearn.base import clone
 
 from ..exceptions import InvalidValueError, OutOfSupportError, UnsupportedQueryError
-from .base import Learner, LearnerTags, as_int_seed, features_matrix
+from .base import Learner, LearnerTags, as_int_seed, clip_to_outcome, features_matrix
 from .training import check_hidden, check_rate, check_training, early_stopping, seeded_mlp, split, torch_device
 
 EFFECT_TAGS = LearnerTags("backdoor", "regression", "adjustment", "factual-plus-cate")
@@ -30,6 +33,7 @@ class EffectLearner(Learner):
 
     _tags = EFFECT_TAGS
     _binary_treatment_only = False
+    _additive_counterfactual = True
 
     def _fit_columns(self):
         task = self.task_
@@ -54,7 +58,7 @@ class EffectLearner(Learner):
         for t in np.unique(values):
             rows = values == t
             out[rows] = self._mu(data, float(t))[rows]
-        return out
+        return clip_to_outcome(out, self.task_)
 
     def _predict(self, data):
         return self._per_value(data, data[self.task_.treatment].to_numpy(dtype=np.float64))
@@ -256,12 +260,15 @@ class DragonNet(TARNet):
     Loss: ``MSE(factual) + alpha * BCE(t, g(x)) + beta * mean((y - q~)^2)`` with the
     perturbed outcome ``q~ = q_t(x) + epsilon * (t / g - (1 - t) / (1 - g))`` and ``epsilon``
     learned. Predictions are the targeted ones, ``q_1 + epsilon / g`` and
-    ``q_0 - epsilon / (1 - g)`` (``g`` clipped to [0.01, 0.99]), the paper's estimator.
+    ``q_0 - epsilon / (1 - g)`` (``g`` clipped to [clip, 1 - clip]), the paper's estimator.
 
     Parameters
     ----------
     alpha, beta : float
         Weights of the propensity loss and of the targeted regularisation (the paper's 1.0).
+    clip : float
+        The propensity ``g`` is clipped to [clip, 1 - clip] in the targeted loss and
+        predictions (0.01, the reference implementation's); it bounds the weights 1 / g.
     Other parameters as :class:`TARNet`.
     """
 
@@ -269,18 +276,22 @@ class DragonNet(TARNet):
 
     def __init__(self, representation=(64, 64), head=(32,), alpha: float = 1.0, beta: float = 1.0,
                  max_epochs: int = 300, batch_size: int = 64, learning_rate: float = 1e-3, weight_decay: float = 1e-4,
-                 patience: int = 20, lr_cuts: int = 1, validation_fraction: float = 0.3, seed=0, device: str = "cpu"):
+                 patience: int = 20, lr_cuts: int = 1, validation_fraction: float = 0.3, seed=0, device: str = "cpu",
+                 clip: float = 0.01):
         super().__init__(representation, head, max_epochs, batch_size, learning_rate, weight_decay, patience,
                          lr_cuts, validation_fraction, seed, device)
         self.alpha = alpha
         self.beta = beta
+        self.clip = clip
 
     def _check_extra(self):
         check_rate(self, "alpha", 0.0)
         check_rate(self, "beta", 0.0)
+        check_rate(self, "clip", 0.0, 0.5, open_low=True)
 
     def _extra_loss(self, q, g, t, y, net):
-        p = torch.sigmoid(g).clamp(0.01, 0.99)
+        clip = float(self.clip)
+        p = torch.sigmoid(g).clamp(clip, 1 - clip)
         bce = torch.nn.functional.binary_cross_entropy_with_logits(g, t)
         factual = torch.where(t > 0.5, q[:, 1], q[:, 0])
         perturbed = factual + net.epsilon * (t / p - (1 - t) / (1 - p))
@@ -288,7 +299,7 @@ class DragonNet(TARNet):
 
     def _mu(self, data, t):
         q, g = self._outputs(data)
-        g = np.clip(g, 0.01, 0.99)
-        eps = float(self.net_.epsilon)
+        g = np.clip(g, float(self.clip), 1 - float(self.clip))
+        eps = float(self.net_.epsilon.detach())
         targeted = q[:, 1] + eps / g if int(t) == 1 else q[:, 0] - eps / (1 - g)
         return targeted * self.y_scale_ + self.y_mean_

@@ -10,27 +10,31 @@ import numpy as np
 
 from ..exceptions import InvalidValueError, NotIdentifiedError, UnsupportedQueryError
 from .base import Learner, LearnerTags, as_int_seed
-from .dowhy_estimators import _quiet
+from .dowhy_estimators import DOWHY_LOCK, _quiet
 
 QUALITIES = ("good", "better", "best")
 
 
 @contextmanager
 def _seeded(seed: int):
-    """DoWhy-gcm draws from numpy's and Python's global RNGs: seed them for the call and
-    put back what was there, so nothing outside sees a change."""
+    """DoWhy-gcm draws from numpy's and Python's global RNGs (it takes no generator): seed them
+    for the call and put back what was there, so nothing outside sees a change. The global
+    RNGs and DoWhy-gcm's progress-bar setting are process-wide, so the whole call holds
+    :data:`~causalab.learners.dowhy_estimators.DOWHY_LOCK`: from several threads, calls run one
+    at a time and each sees exactly the seeded stream it would see alone."""
     from dowhy.gcm import config
 
-    np_state, py_state, bars = np.random.get_state(), random.getstate(), config.show_progress_bars
-    np.random.seed(seed)
-    random.seed(seed)
-    config.show_progress_bars = False
-    try:
-        yield
-    finally:
-        np.random.set_state(np_state)
-        random.setstate(py_state)
-        config.show_progress_bars = bars
+    with DOWHY_LOCK:
+        np_state, py_state, bars = np.random.get_state(), random.getstate(), config.show_progress_bars
+        np.random.seed(seed)
+        random.seed(seed)
+        config.show_progress_bars = False
+        try:
+            yield
+        finally:
+            np.random.set_state(np_state)
+            random.setstate(py_state)
+            config.show_progress_bars = bars
 
 
 class GCM(Learner):
@@ -56,7 +60,12 @@ class GCM(Learner):
     n_draws : int
         Simulations per unit for rung 2.
     seed : int or numpy Generator
-        Seeds DoWhy-gcm's (global) RNGs inside each call; their state is restored after.
+        Seeds DoWhy-gcm's (global) RNGs inside each call; their state is restored after, and
+        calls from several threads take turns (one lock), so each gives its sequential answer.
+
+    Discrete variables (binary and categorical) are handed to DoWhy-gcm as strings, so it
+    fits classifier mechanisms over their levels (never a regression of their codes); rungs
+    1 and 2 of a discrete outcome answer its expected level (P(Y=1) if binary).
 
     Raises
     ------

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from .._pickling import ByValue
 from .._random import seed_sequence, stream_seeds, torch_generator
 from ..exceptions import (
     CausalabError,
@@ -54,7 +55,7 @@ def noise_column(name: str) -> str:
     return f"U[{name}]"
 
 
-class SCM(GraphQueries, ExactQueries):
+class SCM(ByValue, GraphQueries, ExactQueries):
     """A structural causal model.
 
     Each variable has a mechanism ``value = f(parents, noise)`` with its own

@@ -13,12 +13,13 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import torch
 
+from .._pickling import ByValue
 from ..exceptions import InvalidInterventionError
 from .mechanisms import Discrete, Mechanism
 from .noise import DTYPE, Noise, as_noise
 
 
-class Soft:
+class Soft(ByValue):
     """A soft intervention ``new_value = fn(value, parents)``, vectorised over units.
 
     ``fn`` receives the value the variable would take without the intervention and a
@@ -127,7 +128,7 @@ def _normalise(name: str, spec):
     )
 
 
-class Intervention(Mapping):
+class Intervention(ByValue, Mapping):
     """An immutable set of assignments ``{variable: value | distribution | Soft}``."""
 
     def __init__(self, assignments: Mapping | None = None):

@@ -3,7 +3,9 @@
 ``LEARNER_CHECKS`` lists ``(name, check)``; each check takes an unfitted learner and
 raises ``AssertionError`` with a message on failure. :func:`check_learner` runs them all.
 The checks fit on :class:`RandomisedTrial`, a small randomised experiment in which every
-learner's assumptions hold, so a failure there is a bug, not a lesson.
+learner's assumptions hold, so a failure there is a bug, not a lesson. The last four
+(threads, variable dtypes, pickling, a binary outcome) fit on smaller trials, once per
+learner and variant, and compare answers rather than accuracy.
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ class RandomisedTrial(Environment):
         Y := tau T + W + N(0, 1)             (mediated=False)
         M := tau T + N(0, 1),  Y := M + W + N(0, 1)    (mediated=True: the front door)
 
+    With ``binary_outcome=True`` the outcome is binary, ``P(Y = 1) = sigmoid(tau T + W)``
+    (or ``sigmoid(M + W)`` when mediated): every answer about it is a probability.
+
     Truth: ATE = ``effect`` (additive, the same for every unit). Nothing confounds T and Y.
     The Wald estimator has the largest standard error of the valid estimators:
     sqrt(Var(Y - tau T) / n) / (Cov(T, Z) / sd(Z)), with Cov(T, Z) = 0.9 * 0.25.
@@ -59,8 +64,8 @@ class RandomisedTrial(Environment):
     expected = {family: (True, "randomised: nothing confounds T and Y") for family in
                 ("naive", "correlational", "backdoor", "iv", "graph-based")}
 
-    def build(self, effect: float = 2.0, mediated: bool = False):
-        from ..scm import SCM, Linear, Normal, Table
+    def build(self, effect: float = 2.0, mediated: bool = False, binary_outcome: bool = False):
+        from ..scm import SCM, Linear, Logistic, Normal, Table
 
         scm = SCM()
         scm.add("Z", Table([], 0.5))
@@ -68,9 +73,8 @@ class RandomisedTrial(Environment):
         scm.add("T", Table(["Z"], [0.05, 0.95]))
         if mediated:
             scm.add("M", Linear({"T": effect}))
-            scm.add("Y", Linear({"M": 1.0, "W": 1.0}))
-        else:
-            scm.add("Y", Linear({"T": effect, "W": 1.0}))
+        coefs = {"M": 1.0, "W": 1.0} if mediated else {"T": effect, "W": 1.0}
+        scm.add("Y", Logistic(coefs) if binary_outcome else Linear(coefs))
         return scm
 
     def wald_se(self, n: int) -> float:
@@ -308,21 +312,25 @@ def check_same_seed_same_predictions(learner):
         job = os.path.join(tmp, "job.pkl")
         with open(job, "wb") as f:
             # cloudpickle sends a class defined in __main__ or a notebook by value (the child
-            # process cannot import it); an importable class still goes by reference
-            cloudpickle.dump((clone(learner), data, env.knobs), f)
+            # process cannot import it); an importable class still goes by reference. The fresh
+            # process also answers with the fitted learner pickled here: the bytes of a fitted
+            # learner load elsewhere and give this process's answers
+            cloudpickle.dump((clone(learner), data, env.knobs, fitted), f)
         code = ("import pickle,sys; from causalab.testing.learners import RandomisedTrial, _answers;"
-                "l,d,k=pickle.load(open(sys.argv[1],'rb')); e=RandomisedTrial(**k);"
-                "pickle.dump(_answers(l.fit(d,e.task),d),open(sys.argv[2],'wb'))")
+                "l,d,k,f=pickle.load(open(sys.argv[1],'rb')); e=RandomisedTrial(**k);"
+                "pickle.dump((_answers(l.fit(d,e.task),d),_answers(f,d)),open(sys.argv[2],'wb'))")
         env_vars = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         out = os.path.join(tmp, "out.pkl")
         done = subprocess.run([sys.executable, "-c", code, job, out], env=env_vars, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE)
         assert done.returncode == 0, f"the fresh process failed: {done.stderr.decode()[-2000:]}"
         with open(out, "rb") as f:
-            fresh = pickle.load(f)
+            fresh, loaded = pickle.load(f)
     for rung, values in fresh.items():
         np.testing.assert_allclose(values, mine[rung], rtol=1e-12, atol=1e-12,
                                    err_msg=f"{rung} differs between a fresh process and this one")
+        np.testing.assert_allclose(loaded[rung], mine[rung], rtol=1e-12, atol=1e-12,
+                                   err_msg=f"{rung} of the fitted learner differs once unpickled in a fresh process")
 
 
 def _answers(fitted, data):
@@ -366,6 +374,129 @@ def _pyro_params():
     import pyro
 
     return set(pyro.get_param_store().keys())
+
+
+# ---------------------------------------------------------------------- types, threads, pickling
+#: rows of the small trials the checks below fit on (they compare answers, not accuracy)
+N_SMALL = 120
+_SMALL_FITS: dict = {}
+
+
+def _small_fit(learner, variant: str = "int"):
+    """``(fitted, env, data)`` on a small trial, fitted once per learner and variant.
+
+    Variants: ``"int"`` (the trial as sampled), ``"typed"`` (the same rows with the binary
+    treatment as ``bool`` and the instrument as a pandas categorical), ``"binary"`` (a binary
+    outcome). Cached by the learner object and its parameters, so the checks below share fits.
+    """
+    key, params = (id(learner), variant), _params_of(learner)
+    hit = _SMALL_FITS.get(key)
+    if hit is not None and hit[0] is learner and hit[1] == params:
+        return hit[2]
+    for mediated in (False, True):
+        env = RandomisedTrial(mediated=mediated, binary_outcome=variant == "binary")
+        data = env.sample(N_SMALL, seed=5)
+        data.index = pd.RangeIndex(7, 7 + N_SMALL) * 2
+        if variant == "typed":
+            data = _typed(data)
+        try:
+            out = clone(learner).fit(data, env.task), env, data
+            break
+        except NotIdentifiedError:
+            if mediated:
+                raise
+    _SMALL_FITS[key] = (learner, params, out, {})
+    while len(_SMALL_FITS) > 8:  # the checks of one learner run together: keep the latest few
+        _SMALL_FITS.pop(next(iter(_SMALL_FITS)))
+    return out
+
+
+def _small_answers(learner, variant: str = "int") -> dict:
+    """``_answers`` of the cached small fit (computed once)."""
+    fitted, _, data = _small_fit(learner, variant)
+    memo = _SMALL_FITS[(id(learner), variant)][3]
+    if "answers" not in memo:
+        memo["answers"] = _answers(fitted, data)
+    return memo["answers"]
+
+
+def _typed(data: pd.DataFrame) -> pd.DataFrame:
+    """The trial's discrete columns in the dtypes users bring: bool, pandas categorical."""
+    return data.assign(T=data["T"].astype(bool), Z=pd.Categorical(data["Z"], categories=[0, 1]))
+
+
+def _same(mine: dict, other: dict, where: str):
+    for rung, values in mine.items():
+        np.testing.assert_array_equal(other[rung], values, err_msg=f"{rung} differs {where}")
+
+
+def check_threads(learner):
+    """Fitting and querying from several threads at once gives the sequential answers (no
+    learner may rely on process-wide state, such as a global RNG, during a call). The fit in
+    a thread is the one variable_dtypes checks (the same rows, bool / categorical columns),
+    so the two checks share it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    fitted, env, data = _small_fit(learner, "int")
+    mine = _small_answers(learner, "int")
+    with ThreadPoolExecutor(3) as pool:
+        fit = pool.submit(_small_fit, learner, "typed")  # a fit in one thread while two others query
+        queries = [pool.submit(_answers, fitted, data) for _ in range(2)]
+        typed, _, typed_data = fit.result()
+        for query in queries:
+            _same(mine, query.result(), "for queries from concurrent threads")
+    _same(mine, _small_answers(learner, "typed"), "for a fit in a thread (on bool / categorical columns, see "
+                                                   "variable_dtypes) while two others query")
+
+
+def check_variable_dtypes(learner):
+    """bool, pandas categorical (and so nullable) columns give exactly the answers of int
+    columns: at fit, and in queries."""
+    fitted, env, data = _small_fit(learner, "int")
+    typed, _, typed_data = _small_fit(learner, "typed")
+    assert typed_data["T"].dtype == bool and isinstance(typed_data["Z"].dtype, pd.CategoricalDtype)
+    mine = _small_answers(learner, "int")
+    _same(mine, _small_answers(learner, "typed"), "between int columns and bool / categorical ones")
+    _same(mine, _answers(fitted, _typed(data)), "when the fitted learner is queried with bool / categorical columns")
+
+
+def check_pickle_round_trip(learner):
+    """A fitted learner round-trips through pickle and joblib with identical answers (a fresh
+    process is checked by same_seed_same_predictions)."""
+    import io
+
+    import joblib
+
+    fitted, env, data = _small_fit(learner, "int")
+    mine = _small_answers(learner, "int")
+    _same(mine, _answers(pickle.loads(pickle.dumps(fitted)), data), "after a pickle round trip")
+    buffer = io.BytesIO()
+    joblib.dump(fitted, buffer)
+    buffer.seek(0)
+    _same(mine, _answers(joblib.load(buffer), data), "after a joblib round trip")
+
+
+def check_discrete_outcome(learner):
+    """On a binary outcome every answer is a probability in [0, 1]; rung 3 is refused (by an
+    additive-noise rule, ``y + effect``, which leaves [0, 1]) or consistent: a unit whose
+    factual treatment is the intervened one keeps its factual outcome."""
+    try:
+        fitted, env, data = _small_fit(learner, "binary")
+    except UnsupportedQueryError:
+        return  # a learner may refuse a binary outcome at fit, saying so
+    rows = data.iloc[:100]
+    for rung in RUNGS:
+        if getattr(fitted.tags, rung) is None:
+            continue
+        try:
+            values = _query(fitted, rung, rows, {"T": 1}).to_numpy()
+        except InvalidValueError as exc:
+            raise AssertionError(f"{rung} on a binary outcome: {exc}") from exc
+        assert ((values >= 0) & (values <= 1)).all(), f"{rung} answered outside [0, 1] on a binary outcome"
+        if rung == "predict_counterfactual" and fitted.tags.predict_counterfactual == "abduction":
+            same = rows["T"].to_numpy() == 1
+            np.testing.assert_allclose(values[same], rows["Y"].to_numpy()[same], atol=1e-9,
+                                       err_msg="a counterfactual that sets the factual treatment changed the outcome")
 
 
 def check_bad_input(learner):
@@ -478,6 +609,10 @@ LEARNER_CHECKS = [
     ("bad_input", check_bad_input),
     ("constant_treatment", check_constant_treatment),
     ("unseen_value", check_unseen_value),
+    ("threads", check_threads),
+    ("variable_dtypes", check_variable_dtypes),
+    ("pickle_round_trip", check_pickle_round_trip),
+    ("discrete_outcome", check_discrete_outcome),
 ]
 
 
