@@ -223,8 +223,6 @@ def _report(args) -> int:
     from .runner import load
 
     folder = Path(args.dir)
-    if not folder.is_dir():
-        raise CausalabError(f"no run folder at {str(folder)!r}")
     results = load(folder / "results.sqlite")
     if not len(results):
         raise CausalabError(f"the result store in {str(folder)!r} holds no cells")
