@@ -374,19 +374,20 @@ def dependency_errors(learner, what: str):
     except (CausalabError, MemoryError, RecursionError):
         raise
     except Exception as exc:  # noqa: BLE001 - re-raised as ours with the cause chained, never swallowed
-        where = _raised_in(exc)
+        where = _raised_in(exc, type(learner).__module__)
         raise LearnerError(f"{type(learner).__name__}.{what} failed{' in ' + where if where else ''}: "
                            f"{type(exc).__name__}: {exc}") from exc
 
 
-def _raised_in(exc) -> str:
-    """The top-level package of the first frame outside causalab in the traceback (the library
-    causalab called), or "" when the error arose in causalab itself."""
+def _raised_in(exc, own: str = "") -> str:
+    """The top-level package of the first frame in the traceback outside causalab and the
+    learner's own module ``own`` (the library the learner called), or "" when the error arose
+    in the learner's or causalab's own code."""
     tb = exc.__traceback__
     while tb is not None:
         module = str(tb.tb_frame.f_globals.get("__name__", ""))
         top = module.split(".")[0]
-        if top and top != "causalab" and top != "contextlib":
+        if top and top not in ("causalab", "contextlib") and module != own:
             return top
         tb = tb.tb_next
     return ""
