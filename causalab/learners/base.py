@@ -356,12 +356,22 @@ def _align_series(name, spec: pd.Series, index) -> np.ndarray:
         return spec.to_numpy(dtype=np.float64)
     if len(spec) == len(index) and spec.index.is_unique and index.is_unique and spec.index.isin(index).all():
         return spec.reindex(index).to_numpy(dtype=np.float64)
-    missing = index.difference(spec.index) if index.is_unique and spec.index.is_unique else index
-    example = f" (e.g. {missing[0]!r} is missing)" if len(missing) else ""
+    if not spec.index.is_unique:
+        why = f"it repeats the label {_plain(spec.index[spec.index.duplicated()][0])!r}"
+    elif not index.is_unique:
+        why = "the data's index repeats labels"
+    elif len(index.difference(spec.index)):
+        why = f"it has no value for the data's row {_plain(index.difference(spec.index)[0])!r}"
+    else:
+        why = f"it has the label {_plain(spec.index.difference(index)[0])!r}, which the data lack"
     raise InvalidInterventionError(
-        f"do({name}=<Series>): its index does not match the data's index{example}; a Series is read by "
+        f"do({name}=<Series>): its index does not match the data's index ({why}); a Series is read by "
         "label: give one value for each of the data's rows (series.reindex(data.index)), or pass "
         "series.to_numpy() to mean values by position")
+
+
+def _plain(label):
+    return label.item() if isinstance(label, np.generic) else label
 
 
 @contextmanager
