@@ -89,6 +89,9 @@ class GCM(Learner):
     ------
     NotIdentifiedError
         When the task has hidden confounding.
+    InvalidValueError
+        When DoWhy-gcm's mechanism selection cannot fit the data: fewer than 5 rows, or a
+        discrete variable with parents that takes one value only or has no value in 5 rows.
     """
 
     def __init__(self, quality: str = "good", n_draws: int = 20, seed=0):
