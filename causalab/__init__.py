@@ -36,7 +36,7 @@ listed with one line each in ``help(causalab.exceptions)``: UnknownVariableError
 DuplicateVariableError, MissingParentError, CyclicGraphError, InvalidValueError,
 InvalidInterventionError, ZeroProbabilityError, UnsupportedQueryError, NotIdentifiedError,
 UnknownEnvironmentError, RegistrationError, NotFittedError, MechanismError, OutOfSupportError,
-DegenerateFitError.
+DegenerateFitError, LearnerError.
 
 Warnings
 --------
@@ -63,6 +63,7 @@ from .exceptions import (
     DuplicateVariableError,
     InvalidInterventionError,
     InvalidValueError,
+    LearnerError,
     MechanismError,
     MissingParentError,
     NotFittedError,

@@ -3,7 +3,8 @@
 ``causalab run`` (the main job: the default suite, a leaderboard, results and a report),
 ``causalab report DIR``, ``causalab learners``, ``causalab list``, ``causalab show ID``.
 Listing imports no heavy dependency; the other commands build environments and learners.
-Every user error prints one line and exits with code 2.
+Every error prints one line (no traceback) and exits with code 2; a causalab error says what
+was wrong, anything else is named by its type.
 """
 
 from __future__ import annotations
@@ -49,25 +50,11 @@ def _show(args) -> int:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        if env.scm is not None:
-            ax = env.draw()
-        else:
-            ax = _draw_graph(env, plt)
+        ax = env.draw()  # a real-data environment draws its task's graph
         ax.figure.savefig(args.image, dpi=100, bbox_inches="tight")
         plt.close(ax.figure)
         print(f"\nDAG written to {args.image}")
     return 0
-
-
-def _draw_graph(env, plt):
-    import networkx as nx
-
-    g = env.task.graph  # the declared graph, or the environment's stated adjustment assumption
-    _, ax = plt.subplots(figsize=(7, 5))
-    nx.draw_networkx(g, nx.spring_layout(g, seed=0), ax=ax, node_color="#dde3ea", node_size=900, font_size=8)
-    ax.set_title(f"{env.id} (the task's graph)")
-    ax.set_axis_off()
-    return ax
 
 
 def _csv(value: str) -> list[str]:
@@ -237,7 +224,15 @@ def _report(args) -> int:
 
     folder = Path(args.dir)
     results = load(folder / "results.sqlite")
+    if not len(results):
+        raise CausalabError(f"the result store in {str(folder)!r} holds no cells")
+    version = results.attrs["version"]
     path = report(results, title=f"causalab report: {folder}").save(folder / "report.html")
+    left_out = results.attrs["left_out_cells"]
+    if left_out:
+        others = {v: n for v, n in results.attrs["versions"].items() if v != version}
+        print(f"Reported the cells of causalab {version or '(unrecorded version)'}; left out {left_out} cell(s): "
+              f"older copies of the same cells, or other versions {others}")
     print(f"Wrote {path}")
     return 0
 
@@ -326,13 +321,23 @@ def main(argv=None) -> int:
     try:
         return args.func(args)
     except CausalabError as exc:
-        print(f"causalab: error: {exc}", file=sys.stderr)
+        print(f"causalab: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `causalab list | head`: the reader left; say nothing more
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:
+        print("causalab: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - anything else still reaches the user as one line, exit 2
+        print(f"causalab: error: {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
+        return 2
+
+
+def _one_line(exc) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 if __name__ == "__main__":

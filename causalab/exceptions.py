@@ -30,6 +30,7 @@ __all__ = [
     "CausalabWarning",
     "SupportWarning",
     "OverlapWarning",
+    "LearnerError",
     "did_you_mean",
 ]
 
@@ -118,6 +119,12 @@ class SupportWarning(CausalabWarning):
 class OverlapWarning(CausalabWarning):
     """Poor overlap for a back-door learner: many estimated propensities outside the clipping
     bounds, or a small effective sample size of the inverse-propensity weights."""
+
+
+class LearnerError(CausalabError, RuntimeError):
+    """A learner, or the library it wraps (scikit-learn, DoWhy, torch), failed on input that
+    passed causalab's checks, or answered NaN or infinity; the message names the learner and
+    the cause, and the original error is chained."""
 
 
 def did_you_mean(name: object, allowed: Iterable[object]) -> str:

@@ -61,7 +61,7 @@ MUTANTS = [
  ("causalab/scm/queries.py", "            return Estimate(float(hi) - float(lo))", "            return Estimate(float(lo) - float(hi))"),
  ("causalab/scm/intervention.py", "            out[:] = dist.log_prob(levels.to(dist.mean.dtype)).exp().double().numpy()", "            out[:] = np.full(self.n_levels, 1.0 / self.n_levels)"),
  ("causalab/scm/core.py", "                mech = mech.rows(start, stop)", "                pass"),
- ("causalab/scm/core.py", "            _check_round_trip(name, mech, parents, u, factual[name], data.index, \"its noise column\")", "            pass"),
+ ("causalab/scm/core.py", "            _check_round_trip(name, mech, parents, u, factual[name], data.index, \"its noise column\", scratch)", "            pass"),
  ("causalab/scm/exact.py", "            later = set(out).union(*(s for j, (_, s) in enumerate(remaining) if j != i))", "            later = set(out)"),
  ("causalab/scm/exact.py", "    single = {v for arr, scope in factors for v, k in zip(scope, arr.shape) if k == 1}", "    single = set()"),
  ("causalab/scm/mechanisms.py", "        return cum.gather(-1, idx).squeeze(-1), cum.gather(-1, idx + 1).squeeze(-1)", "        return cum.gather(-1, idx).squeeze(-1), cum.gather(-1, idx).squeeze(-1) + 0.5"),

@@ -266,3 +266,51 @@ def test_a_world_of_more_than_256_variables_gives_exact_counterfactuals():
     cf = env.counterfactual(world, do={t: 0.0})
     moved = env.scm.do({t: 0.0}).sample_world(50, seed=0)  # the same units: noise is shared by seed
     np.testing.assert_allclose(cf[env.outcome], moved[env.outcome], atol=1e-9)
+
+
+def test_the_world_check_covers_what_the_counterfactual_reads():
+    # Confounding-v0: Z := U_Z, T := Z + U_T, Y := T + Z + U_Y (its printed equations). Under
+    # do(T=0) the counterfactual reads Y's noise with Z's factual value: an edit to either is
+    # refused; Z's own noise is never read, so editing it changes nothing the answer uses.
+    env = cl.make("Confounding-v0")
+    world = env.sample_world(200, seed=11)
+    want = (world["Z"] + world["U[Y]"]).to_numpy()  # Y under do(T=0), by hand
+    np.testing.assert_allclose(env.counterfactual(world, do={"T": 0})["Y"], want, atol=1e-12)
+    for column, unit in (("U[Y]", 3), ("Z", 5)):
+        edited = world.copy()
+        edited.loc[unit, column] += 0.5
+        with pytest.raises(cl.InvalidValueError, match=f"unit {unit}: Y"):
+            env.counterfactual(edited, do={"T": 0})
+    tiny = world.copy()
+    tiny.loc[9, "Y"] *= 1 + 1e-6  # ten times isclose's rtol of 1e-7: an edit, not rounding
+    with pytest.raises(cl.InvalidValueError, match="unit 9: Y"):
+        env.counterfactual(tiny, do={"T": 0})
+    unread = world.copy()
+    unread.loc[4, "U[Z]"] += 1.0
+    np.testing.assert_allclose(env.counterfactual(unread, do={"T": 0})["Y"], want, atol=1e-12)
+    # a soft intervention reads the intervened variable's own noise: T := (Z + U_T) + 1
+    soft = world.copy()
+    soft.loc[6, "U[T]"] -= 0.25
+    with pytest.raises(cl.InvalidValueError, match="unit 6: T"):
+        env.counterfactual(soft, do={"T": cl.shift(1.0)})
+    shifted = env.counterfactual(world, do={"T": cl.shift(1.0)})
+    np.testing.assert_allclose(shifted["Y"], world["Y"] + 1.0, atol=1e-12)
+
+
+def test_the_round_trip_tolerance_is_relative_for_large_values():
+    # Y := (X + 1000 + U)^3, about 1e9: the cube root then the cube miss Y by a few ulps
+    # (~1e-6, far above isclose's atol of 1e-9, far below its rtol of 1e-7 times 1e9), which
+    # must pass; Y under do(X=0) is (cbrt(Y) - X)^3, by hand. An inverse off by 1e3 is refused.
+    def cube_root(y):
+        return torch.sign(y) * y.abs() ** (1 / 3)
+
+    scm = cl.SCM().add("X", cl.Normal(0, 1))
+    scm.add("Y", cl.PostNonlinear(lambda X: X + 1000.0, lambda z: z**3, cube_root, parents=["X"]))
+    data = scm.sample(300, seed=2)
+    cf = scm.counterfactual(data, do={"X": 0.0})
+    np.testing.assert_allclose(cf["Y"], (np.cbrt(data["Y"]) - data["X"]) ** 3, rtol=1e-12)
+    wrong = cl.SCM().add("X", cl.Normal(0, 1))
+    wrong.add("Y", cl.PostNonlinear(lambda X: X + 1000.0, lambda z: z**3, lambda y: cube_root(y + 1e3),
+                                    parents=["X"]))
+    with pytest.raises(cl.InvalidValueError, match="inverse"):
+        wrong.counterfactual(wrong.sample(50, seed=0), do={"X": 0.0})

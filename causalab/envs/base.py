@@ -293,6 +293,19 @@ class RealDataEnvironment(Environment):
             graph.add_edge(self.treatment, self.outcome)
         return Task(self.treatment, self.outcome, tuple(self.covariates), variables, graph, self.id)
 
+    def draw(self, ax=None, layout: str = "layers"):
+        """The task's graph (stated ``graph_edges``, or the environment's adjustment assumption)
+        with roles coloured: real data has no structural model to draw."""
+        from ..exceptions import InvalidValueError
+        from ..scm.draw import LAYOUTS, draw_graph
+
+        if layout not in LAYOUTS:
+            raise InvalidValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
+        task = self.task
+        roles = {v: r for v, r in self.roles.items() if v in task.graph}
+        return draw_graph(task.graph, ax=ax, roles=roles, title=f"{self.id or type(self).__name__} (the task's graph)",
+                          layout=layout)
+
     def sample(self, n_samples: int, seed=None) -> pd.DataFrame:
         n = _check_n(n_samples)
         data = self.data()

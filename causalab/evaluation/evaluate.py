@@ -322,13 +322,16 @@ def _evaluate_cell(env, learner, seed, n_train, n_test, errors) -> list[dict]:
     # average effects against the stated truth
     hi, lo = _treatment_levels(env)
     if "ate" in truth:
-        got = attempt(2, "ate", ["ate"], lambda: learner.effect(hi, lo))
+        got = attempt(2, "ate", ["ate"], lambda: _finite_effect(learner.effect(hi, lo), label, hi, lo))
         if got:
             effect, secs, note = got
             true_ate = float(truth["ate"])
             add(2, "ate", "ate", effect.value, true_ate, getattr(truth["ate"], "se", np.nan), predict_seconds=secs,
                 message=note)
-            if effect.interval is not None:
+            if effect.interval is not None and not np.isfinite(effect.interval).all():
+                add(2, "ate", "ate_covered", true_value=true_ate, status="error",
+                    message=f"LearnerError: {label}: effect({hi:g}, {lo:g}) returned the interval {effect.interval}")
+            elif effect.interval is not None:
                 add(2, "ate", "ate_covered", metrics.covered(effect.interval, true_ate), true_ate, message=note)
     if learner.tags.predict_do is not None and "ett" in truth and task.kind(treatment) == "binary":
         treated = blind[test[treatment] == hi]
@@ -356,6 +359,25 @@ def _blind(frame: pd.DataFrame, learner, outcome: str) -> pd.DataFrame:
     fed = getattr(learner, "columns_", None)
     keep = [c for c in frame.columns if c != outcome and (fed is None or c in fed)]
     return frame[keep]
+
+
+def _finite_effect(effect, label, hi, lo):
+    """A learner's effect, or a LearnerError naming it when the answer is not a finite number
+    (NaN or infinity is never scored as an answer)."""
+    from ..exceptions import LearnerError
+
+    value = getattr(effect, "value", effect)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = np.nan
+    if not np.isfinite(number):
+        raise LearnerError(f"{label}: effect({hi:g}, {lo:g}) returned {value!r}, not a finite number")
+    if not hasattr(effect, "interval"):  # a bare number from a user's learner
+        from ..learners.base import Effect
+
+        effect = Effect(number)
+    return effect
 
 
 def _world_or_sample(env, n, seed):

@@ -49,9 +49,11 @@ from sklearn.base import BaseEstimator
 
 from .._pickling import ByValue
 from ..exceptions import (
+    CausalabError,
     DegenerateFitError,
     InvalidInterventionError,
     InvalidValueError,
+    LearnerError,
     NotFittedError,
     OutOfSupportError,
     OverlapWarning,
@@ -182,8 +184,9 @@ class Learner(ByValue, BaseEstimator):
                 raise InvalidValueError(f"fit needs at least 2 rows, got {len(data)}")
             if task.treatment in columns:
                 self.support_ = treatment_support(data, task, type(self).__name__)
-            self._fit(data)
-            self._fit_overlap(data)
+            with dependency_errors(self, "fit"):
+                self._fit(data)
+                self._fit_overlap(data)
         except BaseException:
             for name in set(vars(self)) - before:  # a failed fit leaves the learner unfitted
                 delattr(self, name)
@@ -233,19 +236,24 @@ class Learner(ByValue, BaseEstimator):
         """Rung 1: E[outcome | features] for each row of ``data`` (an outcome column, if
         there is one, is ignored)."""
         data = self._prepare("predict", data)
-        return self._series(self._predict(data), data)
+        with dependency_errors(self, "predict"):
+            return self._series(self._predict(data), data)
 
     def predict_do(self, data: pd.DataFrame, do) -> pd.Series:
         """Rung 2: each unit's expected outcome under ``do`` (a dict or Intervention of hard
         values, scalars or per-unit arrays), from its pre-treatment covariates (an outcome
         column, if there is one, is ignored: reading it would be rung 3)."""
         data = self._prepare("predict_do", data)
-        return self._series(self._predict_do(data, self._check_do(do, len(data))), data)
+        do = self._check_do(do, len(data), data.index)
+        with dependency_errors(self, "predict_do"):
+            return self._series(self._predict_do(data, do), data)
 
     def predict_counterfactual(self, data: pd.DataFrame, do) -> pd.Series:
         """Rung 3: each unit's outcome under ``do`` given its factual row (outcome included)."""
         data = self._prepare("predict_counterfactual", data)
-        return self._series(self._predict_counterfactual(data, self._check_do(do, len(data))), data)
+        do = self._check_do(do, len(data), data.index)
+        with dependency_errors(self, "predict_counterfactual"):
+            return self._series(self._predict_counterfactual(data, do), data)
 
     def effect(self, treated=1, control=0, data: pd.DataFrame | None = None) -> Effect:
         """Average effect of setting the treatment to ``treated`` against ``control``:
@@ -256,7 +264,8 @@ class Learner(ByValue, BaseEstimator):
         hi, lo = self._check_do({t: treated}, 1), self._check_do({t: control}, 1)
         if data is not None:
             data = self._prepare("predict_do", data)
-        return self._effect(float(hi[t]), float(lo[t]), data)
+        with dependency_errors(self, "effect"):
+            return self._effect(float(hi[t]), float(lo[t]), data)
 
     def _effect(self, treated: float, control: float, data) -> Effect:
         if data is None:
@@ -310,13 +319,14 @@ class Learner(ByValue, BaseEstimator):
     def _series(self, values, data: pd.DataFrame) -> pd.Series:
         values = np.asarray(values, dtype=np.float64).reshape(-1)
         if len(values) != len(data) or not np.isfinite(values).all():
-            raise RuntimeError(f"{type(self).__name__} returned {len(values)} values (non-finite: "
+            raise LearnerError(f"{type(self).__name__} returned {len(values)} values (non-finite: "
                                f"{int((~np.isfinite(values)).sum())}) for {len(data)} rows")
         values = _check_outcome_range(values, self.task_, type(self).__name__)
         return pd.Series(values, index=data.index, name=self.task_.outcome)
 
-    def _check_do(self, do, n: int) -> dict[str, float | np.ndarray]:
-        """Validate an intervention: hard values on variables this learner can set."""
+    def _check_do(self, do, n: int, index: pd.Index | None = None) -> dict[str, float | np.ndarray]:
+        """Validate an intervention: hard values on variables this learner can set; per-unit
+        values given as a pandas Series are aligned to ``index`` (the data's) by label."""
         from ..scm.intervention import Intervention, Soft
 
         if isinstance(do, Intervention):
@@ -340,7 +350,7 @@ class Learner(ByValue, BaseEstimator):
                 raise UnsupportedQueryError(
                     f"{type(self).__name__} answers hard interventions (a value or per-unit values) only; "
                     f"do({name}={spec!r}) is not one")
-            out[name] = _check_value(name, spec, task.type(name), n)
+            out[name] = _check_value(name, spec, task.type(name), n, index)
         support = getattr(self, "support_", None)
         if support is not None and support.variable in out:
             support.check(out[support.variable], type(self).__name__)
@@ -354,9 +364,11 @@ def _is_value(spec) -> bool:
                              list, tuple, pd.Series))
 
 
-def _check_value(name, spec, vtype, n):
-    values = np.asarray(spec.cpu().numpy() if hasattr(spec, "cpu") else spec, dtype=np.float64) \
-        if not isinstance(spec, pd.Series) else spec.to_numpy(dtype=np.float64)
+def _check_value(name, spec, vtype, n, index=None):
+    if isinstance(spec, pd.Series):
+        values = _align_series(name, spec, index)
+    else:
+        values = np.asarray(spec.cpu().numpy() if hasattr(spec, "cpu") else spec, dtype=np.float64)
     if values.ndim == 0:
         scalar = True
     elif values.ndim == 1 and len(values) == n:
@@ -373,10 +385,68 @@ def _check_value(name, spec, vtype, n):
     return float(values) if scalar else values
 
 
+def _align_series(name, spec: pd.Series, index) -> np.ndarray:
+    """Per-unit values given as a Series are read by label, never by position: a Series whose
+    index holds exactly the data's labels is reordered to the data's rows; any other is refused."""
+    if index is None or spec.index.equals(index):
+        return spec.to_numpy(dtype=np.float64)
+    if len(spec) == len(index) and spec.index.is_unique and index.is_unique and spec.index.isin(index).all():
+        return spec.reindex(index).to_numpy(dtype=np.float64)
+    if not spec.index.is_unique:
+        why = f"it repeats the label {_plain(spec.index[spec.index.duplicated()][0])!r}"
+    elif not index.is_unique:
+        why = "the data's index repeats labels"
+    elif len(index.difference(spec.index)):
+        why = f"it has no value for the data's row {_plain(index.difference(spec.index)[0])!r}"
+    else:
+        why = f"it has the label {_plain(spec.index.difference(index)[0])!r}, which the data lack"
+    raise InvalidInterventionError(
+        f"do({name}=<Series>): its index does not match the data's index ({why}); a Series is read by "
+        "label: give one value for each of the data's rows (series.reindex(data.index)), or pass "
+        "series.to_numpy() to mean values by position")
+
+
+def _plain(label):
+    return label.item() if isinstance(label, np.generic) else label
+
+
+@contextmanager
+def dependency_errors(learner, what: str):
+    """Re-raise an error from inside a learner (scikit-learn, DoWhy, torch, or the learner's own
+    code) as a :class:`~causalab.LearnerError` naming the learner, the step and the library
+    that raised it; causalab's own typed errors pass through unchanged."""
+    try:
+        yield
+    except (CausalabError, MemoryError, RecursionError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - re-raised as ours with the cause chained, never swallowed
+        where = _raised_in(exc, type(learner).__module__)
+        raise LearnerError(f"{type(learner).__name__}.{what} failed{' in ' + where if where else ''}: "
+                           f"{type(exc).__name__}: {exc}") from exc
+
+
+def _raised_in(exc, own: str = "") -> str:
+    """The top-level package of the first frame in the traceback outside causalab and the
+    learner's own module ``own`` (the library the learner called), or "" when the error arose
+    in the learner's or causalab's own code."""
+    tb = exc.__traceback__
+    while tb is not None:
+        module = str(tb.tb_frame.f_globals.get("__name__", ""))
+        top = module.split(".")[0]
+        if top and top not in ("causalab", "contextlib") and module != own:
+            return top
+        tb = tb.tb_next
+    return ""
+
+
 def _check_frame(data, task, columns, what: str) -> pd.DataFrame:
     """The columns a query needs are present, numeric, finite and inside their levels."""
     if not isinstance(data, pd.DataFrame):
         raise InvalidValueError(f"{what} needs a pandas DataFrame, got {type(data).__name__}")
+    twice = sorted({str(c) for c in data.columns[data.columns.duplicated()] if c in columns})
+    if twice:
+        raise InvalidValueError(f"{what}: the data have more than one column named {twice[0]!r}; "
+                                "column names must be unique")
     missing = [c for c in columns if c not in data.columns]
     if missing:
         hint = did_you_mean(missing[0], data.columns)

@@ -204,11 +204,12 @@ class TARNet(EffectLearner):
 
     def _fit_surface(self, data):
         check_training(self)
-        representation, head = check_hidden(self.representation), tuple(self.head)
-        if head:
-            check_hidden(head)
+        representation = check_hidden(self.representation, self, "representation")
+        # an empty head is allowed (no hidden layer); anything else goes through check_hidden,
+        # so an int where a tuple is expected is a typed error, not a TypeError
+        head = () if isinstance(self.head, (tuple, list)) and not self.head else check_hidden(self.head, self, "head")
         self._check_extra()
-        device = torch_device(self.device)
+        device = torch_device(self.device, self)
         rng = np.random.default_rng(as_int_seed(self.seed))
         gen = torch.Generator().manual_seed(int(rng.integers(2**62)))
         task = self.task_

@@ -37,6 +37,33 @@ def _seeded(seed: int):
             config.show_progress_bars = bars
 
 
+#: DoWhy-gcm's automatic mechanism selection cross-validates over this many folds
+#: (``dowhy.gcm.auto``: ``model_selection_splits = 5`` for the good and better qualities)
+SELECTION_FOLDS = 5
+
+
+def _check_selectable(data, task, graph) -> None:
+    """Refuse, naming the variable, the data DoWhy-gcm's mechanism selection cannot fit:
+    fewer rows than its folds, or a discrete variable with parents (a classifier, selected by
+    stratified folds) that takes one value only or has no value in as many rows as the folds."""
+    if len(data) < SELECTION_FOLDS:
+        raise InvalidValueError(f"GCM: DoWhy-gcm selects each mechanism by {SELECTION_FOLDS}-fold cross-validation "
+                                f"and needs at least {SELECTION_FOLDS} rows, got {len(data)}")
+    for v in task.observed:
+        if not task.type(v).discrete or not any(True for _ in graph.predecessors(v)):
+            continue
+        counts = data[v].value_counts()
+        if len(counts) < 2:
+            raise InvalidValueError(
+                f"GCM: {v!r} takes the single value {counts.index[0].item()!r} in the {len(data)} training rows; DoWhy-gcm "
+                "fits a classifier for it, which needs at least two classes")
+        if counts.max() < SELECTION_FOLDS:
+            raise InvalidValueError(
+                f"GCM: every value of {v!r} is in fewer than {SELECTION_FOLDS} training rows ({counts.to_dict()}); "
+                f"DoWhy-gcm selects its classifier by stratified {SELECTION_FOLDS}-fold cross-validation, which "
+                f"needs at least {SELECTION_FOLDS} rows of some value")
+
+
 class GCM(Learner):
     """DoWhy-gcm's structural causal model on the task's graph, mechanisms auto-assigned.
 
@@ -71,6 +98,9 @@ class GCM(Learner):
     ------
     NotIdentifiedError
         When the task has hidden confounding.
+    InvalidValueError
+        When DoWhy-gcm's mechanism selection cannot fit the data: fewer than 5 rows, or a
+        discrete variable with parents that takes one value only or has no value in 5 rows.
     """
 
     def __init__(self, quality: str = "good", n_draws: int = 20, seed=0):
@@ -106,6 +136,7 @@ class GCM(Learner):
                 f"DoWhy-gcm models every variable as observed, but the task has hidden confounding {task.latent}; "
                 "use IV or FrontDoor where the graph allows them")
         graph = task.graph.subgraph(task.observed).copy()
+        _check_selectable(data, task, graph)
         self._seed = as_int_seed(self.seed)
         scm = gcm.InvertibleStructuralCausalModel(graph)
         quality = getattr(gcm.auto.AssignmentQuality, self.quality.upper())

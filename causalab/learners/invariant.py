@@ -101,8 +101,8 @@ class Invariant(MLP):
         warmup = check_positive_int(self, "warmup", 0)
         if warmup > steps:
             raise InvalidValueError(f"warmup ({warmup}) cannot exceed steps ({steps})")
-        hidden = check_hidden(self.hidden)
-        device = torch_device(self.device)
+        hidden = check_hidden(self.hidden, self)
+        device = torch_device(self.device, self)
         domain = data[self.domains].to_numpy()
         labels = np.unique(domain)
         if len(labels) < 2:

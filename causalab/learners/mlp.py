@@ -7,7 +7,7 @@ import numpy as np
 from ..exceptions import InvalidValueError
 from .base import as_int_seed
 from .correlational import Correlational
-from .training import early_stopping, seeded_mlp, split, torch_device
+from .training import check_hidden, early_stopping, seeded_mlp, split, torch_device
 
 
 class MLP(Correlational):
@@ -59,9 +59,7 @@ class MLP(Correlational):
         self.progress = progress
 
     def _check_params(self):
-        hidden = tuple(self.hidden)
-        if not all(isinstance(h, (int, np.integer)) and h > 0 for h in hidden):
-            raise InvalidValueError(f"hidden must be positive layer widths, got {self.hidden!r}")
+        hidden = check_hidden(self.hidden, self)  # an int where a tuple is expected: a typed error, not a TypeError
         if isinstance(self.lr_cuts, bool) or not isinstance(self.lr_cuts, (int, np.integer)) or self.lr_cuts < 0:
             raise InvalidValueError(f"lr_cuts must be an int >= 0, got {self.lr_cuts!r}")
         for name in ("max_epochs", "batch_size", "patience"):
@@ -80,7 +78,7 @@ class MLP(Correlational):
         import torch
 
         hidden = self._check_params()
-        device = torch_device(self.device)
+        device = torch_device(self.device, self)
         rng = np.random.default_rng(as_int_seed(self.seed))
         gen = torch.Generator().manual_seed(int(rng.integers(2**62)))
 

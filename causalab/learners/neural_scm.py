@@ -107,7 +107,7 @@ class NeuralSCM(Learner):
         task = self.task_
         if self.head not in HEADS:
             raise InvalidValueError(f"head must be one of {HEADS}, got {self.head!r}")
-        hidden = check_hidden(self.hidden)
+        hidden = check_hidden(self.hidden, self)
         check_positive_int(self, "n_draws")
         if task.has_hidden_confounding:
             raise NotIdentifiedError(

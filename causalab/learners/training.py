@@ -9,13 +9,18 @@ import torch
 from ..exceptions import InvalidValueError
 
 
-def check_hidden(hidden) -> tuple[int, ...]:
+def check_hidden(hidden, owner=None, name: str = "hidden") -> tuple[int, ...]:
+    """Layer widths as a tuple of ints; an int (``hidden=64``) or anything else is refused with
+    a typed error naming the learner and the parameter."""
     try:
         widths = tuple(hidden)
     except TypeError:
         widths = None
     if not widths or not all(isinstance(h, (int, np.integer)) and not isinstance(h, bool) and h > 0 for h in widths):
-        raise InvalidValueError(f"hidden must be a non-empty tuple of positive layer widths, got {hidden!r}")
+        who = f"{type(owner).__name__}: " if owner is not None else ""
+        hint = f" (write {name}=({hidden},) for one layer)" if isinstance(hidden, (int, np.integer)) and \
+            not isinstance(hidden, bool) and hidden > 0 else ""
+        raise InvalidValueError(f"{who}{name} must be a non-empty tuple of positive layer widths, got {hidden!r}{hint}")
     return tuple(int(h) for h in widths)
 
 
@@ -46,11 +51,23 @@ def check_training(owner) -> None:
     check_rate(owner, "validation_fraction", 0.0, 1.0, open_low=True)
 
 
-def torch_device(name):
+def torch_device(name, owner=None):
+    """The torch device ``name``, refused with a typed error when it is unknown or this machine
+    lacks it (``"cuda"`` without CUDA, ``"cuda:3"`` on a one-GPU machine, ``"mps"`` off a Mac)."""
     try:
-        return torch.device(name)
+        device = torch.device(name)
     except (RuntimeError, TypeError) as exc:
-        raise InvalidValueError(f"unknown torch device {name!r}") from exc
+        raise InvalidValueError(f"{type(owner).__name__ + ': ' if owner is not None else ''}unknown torch device "
+                                f"{name!r}") from exc
+    if device.type != "cpu":
+        try:
+            torch.empty(1, device=device)
+        except (RuntimeError, AssertionError) as exc:  # torch's 'not compiled with CUDA' is an AssertionError
+            raise InvalidValueError(f"{type(owner).__name__ + ': ' if owner is not None else ''}torch device {name!r} "
+                                    "is not available on this machine "
+                                    f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); "
+                                    "use device='cpu'") from exc
+    return device
 
 
 def split(n: int, fraction: float, rng) -> tuple[np.ndarray, np.ndarray]:
@@ -173,7 +190,7 @@ def train(enc, fitted, parents, data, hidden, head, rng, owner):
     """Fit one network per variable in ``fitted`` on its parents; returns the network with each
     variable's best-validation weights, the epochs run and the summed best validation loss."""
     check_training(owner)
-    device = torch_device(owner.device)
+    device = torch_device(owner.device, owner)
     gen = torch.Generator().manual_seed(int(rng.integers(2**62)))
     d = len(fitted)
     cols = [[c for p in parents[v] for c in enc.columns[p]] for v in fitted]

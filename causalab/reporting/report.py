@@ -95,6 +95,9 @@ class Report:
     envs, learners : optional
         With them, the report adds the figures that need fitted models: each environment's
         DAG, dose-response curves (continuous treatments) and unit-level counterfactuals.
+        Real-data environments get their task's graph only (no structural model to simulate
+        a truth from). What the report could not draw, and why, is listed in ``skipped`` and
+        in the report's "Skipped" section; a figure that fails never loses the rest.
     """
 
     def __init__(self, results: pd.DataFrame, envs=None, learners=None, title: str = "causalab report"):
@@ -104,21 +107,38 @@ class Report:
         self.leaderboard = leaderboard(results)
         self.verdicts = verdicts(results)
         self.overlap = overlap_table(results)
-        self.figures = {"ATE estimates against the truth": F.ate_figure(results),
-                        "Survival under intervention": F.survival_figure(results)}
-        curve = F.learning_curve_figure(results)
-        if curve is not None:
-            self.figures["Learning curves"] = curve
-        sweep = F.sweep_figure(results)
-        if sweep is not None:
-            self.figures["Knob sweeps"] = sweep
+        self.other_metrics = other_metrics(results)
+        self.problems = problems(results)
+        self.figures, self.skipped = {}, []
+        self._figure("ATE estimates against the truth", F.ate_figure, results)
+        self._figure("Survival under intervention", F.survival_figure, results)
+        self._figure("Learning curves", F.learning_curve_figure, results)
+        self._figure("Knob sweeps", F.sweep_figure, results)
         for env in envs or []:
-            self.figures[f"{env.id}: the graph"] = F.dag_figure(env)
-            if learners and "scm" in env.capabilities:
-                if env.task.kind(env.treatment) == "continuous":
-                    self.figures[f"{env.id}: dose-response"] = F.dose_response_figure(env, learners)
-                if env.task.kind(env.outcome) == "continuous":
-                    self.figures[f"{env.id}: counterfactuals"] = F.counterfactual_figure(env, learners)
+            name = env.id or type(env).__name__
+            self._figure(f"{name}: the graph", F.dag_figure, env)
+            if not learners:
+                continue
+            if "scm" not in env.capabilities:
+                # real data: no structural model to simulate a truth from, so nothing to refit against
+                self.skipped.append(f"{name}: dose-response and counterfactual figures (real data without a "
+                                    "structural model: no simulated truth to draw them against)")
+                continue
+            if env.task.kind(env.treatment) == "continuous":
+                self._figure(f"{name}: dose-response", F.dose_response_figure, env, learners)
+            if env.task.kind(env.outcome) == "continuous":
+                self._figure(f"{name}: counterfactuals", F.counterfactual_figure, env, learners)
+
+    def _figure(self, name, make, *args):
+        """Add one figure; one that fails is listed in ``skipped`` with its error, and the rest of
+        the report stands (a figure is an illustration of the table, never a reason to lose it)."""
+        try:
+            fig = make(*args)
+        except Exception as exc:  # noqa: BLE001 - recorded in the report, never silent
+            self.skipped.append(f"{name} (the figure failed: {type(exc).__name__}: {exc})")
+            return
+        if fig is not None:  # None: the figure does not apply (e.g. learning curves of one training size)
+            self.figures[name] = fig
 
     def mismatches(self) -> pd.DataFrame:
         """The verdict rows where a learner did not behave as the environment says it should."""
@@ -135,6 +155,12 @@ class Report:
                           "stated expectation. Each is a bug or a lesson."]
         if len(self.overlap):
             lines += ["", "## Overlap", "", _OVERLAP_NOTE, "", _markdown_table(_shown(self.overlap))]
+        if len(self.other_metrics):
+            lines += ["", "## Other measures", "", _markdown_table(self.other_metrics)]
+        if len(self.problems):
+            lines += ["", "## Refusals and errors", "", _markdown_table(self.problems)]
+        if self.skipped:
+            lines += ["", "## Skipped", "", *(f"- {item}" for item in self.skipped)]
         return "\n".join(lines) + "\n"
 
     def html(self) -> str:
@@ -148,8 +174,14 @@ class Report:
                                                     "tolerance", "do_excess", "survival", "verdict"]]))]
         if len(self.overlap):
             parts += ["<h2>Overlap</h2>", f"<p>{_e(_OVERLAP_NOTE)}</p>", _html_table(_shown(self.overlap))]
+        if len(self.other_metrics):
+            parts += ["<h2>Other measures</h2>", _html_table(self.other_metrics)]
+        if len(self.problems):
+            parts += ["<h2>Refusals and errors</h2>", _html_table(self.problems)]
         for name, fig in self.figures.items():
             parts += [f"<h2>{_e(name)}</h2>", f"<img alt='{_e(name)}' src='data:image/png;base64,{_png(fig)}'>"]
+        if self.skipped:
+            parts += ["<h2>Skipped</h2>", "<ul>" + "".join(f"<li>{_e(item)}</li>" for item in self.skipped) + "</ul>"]
         style = ("body{font-family:sans-serif;margin:2em;max-width:1300px} table{border-collapse:collapse;"
                  "font-size:12px} td,th{border:1px solid #ccc;padding:3px 6px} img{max-width:100%}"
                  " .MISMATCH{background:#fbb} .warn{color:#a00}")
@@ -184,6 +216,37 @@ _OVERLAP_NOTE = ("Propensity overlap of the learners that adjust for a set (bina
 def report(results: pd.DataFrame, envs=None, learners=None, title: str = "causalab report") -> Report:
     """Build the :class:`Report` of a result table (see :class:`Report`)."""
     return Report(results, envs=envs, learners=learners, title=title)
+
+
+#: answers scored against a truth that neither the leaderboard nor the verdicts show
+OTHER_METRICS = ("shift", "ett", "pehe", "ate_covered")
+
+
+def other_metrics(results: pd.DataFrame) -> pd.DataFrame:
+    """The answered :data:`OTHER_METRICS` (real data's measured ``shift`` under each
+    perturbation, ``ett``, ``pehe``, interval coverage): mean value and truth per
+    (environment, learner, metric, regime) over seeds, at each environment's largest training size."""
+    ok = results[(results["status"] == "ok") & results["metric"].isin(OTHER_METRICS)]
+    ok = ok[ok["n_train"] == ok.groupby("environment")["n_train"].transform("max")]
+    columns = ["environment", "learner", "metric", "regime", "value", "true_value", "rows"]
+    if not len(ok):
+        return pd.DataFrame(columns=columns)
+    out = (ok.groupby(["environment", "learner", "metric", "regime"], sort=False)
+           .agg(value=("value", "mean"), true_value=("true_value", "mean"), rows=("value", "size")).reset_index())
+    return out[columns]
+
+
+def problems(results: pd.DataFrame) -> pd.DataFrame:
+    """Every refusal and error in the table, grouped by (environment, learner, status, metric),
+    with how many rows and the first message: what a learner could not, or did not, answer."""
+    bad = results[results["status"] != "ok"]
+    columns = ["environment", "learner", "status", "metric", "rows", "message"]
+    if not len(bad):
+        return pd.DataFrame(columns=columns)
+    out = (bad.groupby(["environment", "learner", "status", "metric"], sort=False)
+           .agg(rows=("value", "size"), message=("message", "first")).reset_index())
+    out["message"] = out["message"].map(lambda m: m if len(m) <= 200 else m[:199] + "…")
+    return out[columns]
 
 
 def _summary(results) -> str:

@@ -136,8 +136,14 @@ def _progress(total, initial, enabled):
     return tqdm(total=total, initial=initial, desc="cells", unit="cell", disable=not enabled, leave=False)
 
 
-def load(store) -> pd.DataFrame:
-    """Every row in a result store, as a result table."""
+def load(store, version=...) -> pd.DataFrame:
+    """The cells in a result store, as a result table: those of one causalab ``version``
+    (default: this causalab's when the store has any, else the most recently written
+    version), each cell once (the latest write), never two versions averaged together.
+
+    ``table.attrs`` records ``version`` (the one returned), ``versions`` (cells per version
+    in the store) and ``left_out_cells`` (cells of other versions, or older duplicates).
+    """
     from pathlib import Path
 
     from .store import ResultStore
@@ -145,4 +151,14 @@ def load(store) -> pd.DataFrame:
     if not Path(store).is_file():
         raise InvalidValueError(f"no result store at {str(store)!r}")
     with ResultStore(store) as db:
-        return to_frame(db.all_rows())
+        versions = db.versions()
+        if version is ...:
+            version = db.default_version()
+        elif version not in versions:
+            raise InvalidValueError(f"the store {str(store)!r} has no cells from causalab version {version!r}; "
+                                    f"it has {list(versions)}")
+        rows = db.all_rows(version)
+    table = to_frame(rows)
+    cells = table.groupby(["environment", "knobs", "learner", "params", "seed", "n_train"]).ngroups if len(table) else 0
+    table.attrs.update(version=version, versions=versions, left_out_cells=sum(versions.values()) - cells)
+    return table

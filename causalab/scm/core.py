@@ -441,11 +441,13 @@ class SCM(ByValue, GraphQueries, ExactQueries):
                 "(with U[...] columns) or use a fully discrete model for exact enumeration"
             )
         factual = {v: self._column(data, v) for v in self.variables if v in data.columns}
-        if has_noise:
-            self._check_world(data, factual)
         descendants = set(intervention)
         for v in intervention:
             descendants |= nx.descendants(self.graph, v)
+        noise = {}  # the noise columns read by the check, read once
+        scratch = torch.empty(n, dtype=DTYPE)  # work space of every round-trip check of this call
+        if has_noise:
+            self._check_world(data, factual, cf, descendants, noise, scratch)
         root = seed_sequence(seed)
         unit = np.arange(n)
         weight = np.ones(n)
@@ -465,15 +467,19 @@ class SCM(ByValue, GraphQueries, ExactQueries):
                 continue
             base = self._mechanisms[name]
             if has_noise:
-                u = self._column(data, noise_column(name))[unit]
+                u = noise[name] if name in noise else self._column(data, noise_column(name))
+                u = u[unit] if len(unit) != n else u  # one particle per unit: unit is 0..n-1
                 vals[name] = _guarded(name, mech, mech.evaluate, pv, u)
             elif isinstance(base, Discrete):
                 unit, weight, vals = self._split(name, base, mech, factual, unit, weight, vals, pv, data.index)
             else:
                 fpa = {p: factual[p] for p in base.parents}
                 u_all = _guarded(name, base, base.abduct, factual[name], fpa)
-                _check_round_trip(name, base, fpa, u_all, factual[name], data.index, "its inverse")
-                u = u_all[unit]
+                # a closed-form inverse without user code (Root, Linear) round-trips whenever the
+                # noise it gives is finite; only a non-finite sum needs the full check
+                if not (getattr(base, "exact_inverse", False) and bool(torch.isfinite(u_all.sum()))):
+                    _check_round_trip(name, base, fpa, u_all, factual[name], data.index, "its inverse", scratch)
+                u = u_all[unit] if len(unit) != n else u_all
                 vals[name] = _guarded(name, mech, mech.evaluate, pv, u)
         return _Particles(unit, weight, vals, n, names, data.index, descendants)
 
@@ -500,15 +506,29 @@ class SCM(ByValue, GraphQueries, ExactQueries):
             new_vals[name] = mech.apply_soft(new_vals[name], {p: new_vals[p] for p in mech.parents})
         return unit[rows], weight[rows] * p[rows, levels], new_vals
 
-    def _check_world(self, data, factual) -> None:
+    def _check_world(self, data, factual, cf=None, descendants=None, noise=None, scratch=None) -> None:
         """A world frame must be a world: each unit's values follow from its parents and its
-        noise. Edited values (or noise) would otherwise give silently wrong counterfactuals."""
+        noise. Edited values (or noise) would otherwise give silently wrong counterfactuals.
+
+        Only what the counterfactual reads is checked: the noise of each variable recomputed
+        under the intervention (the intervened variables' descendants, and a soft-intervened
+        variable itself), against its factual value and factual parents. Every other column
+        is carried over as given, and an edited value that feeds a recomputed variable shows
+        up in that variable's check. ``descendants=None`` checks every variable; the noise
+        columns read are left in ``noise`` (a dict) for the counterfactual to reuse."""
         for name, mech in self._mechanisms.items():
+            if descendants is not None and name not in descendants:
+                continue
+            acted = cf._mechanisms[name] if cf is not None else None
+            if isinstance(acted, Intervened) and acted is not mech and not isinstance(acted.spec, Soft):
+                continue  # set (or drawn afresh) by the intervention: its noise is never read
             if name not in factual or any(p not in factual for p in mech.parents):
                 continue
             u = self._column(data, noise_column(name))
+            if noise is not None:
+                noise[name] = u
             parents = {p: factual[p] for p in mech.parents}
-            _check_round_trip(name, mech, parents, u, factual[name], data.index, "its noise column")
+            _check_round_trip(name, mech, parents, u, factual[name], data.index, "its noise column", scratch)
 
     def _counterfactual_by_enumeration(self, data, intervention):
         """Fully discrete models with hidden variables: exact twin-network enumeration per distinct row."""
@@ -530,7 +550,8 @@ class SCM(ByValue, GraphQueries, ExactQueries):
 
     def _column(self, data: pd.DataFrame, name: str) -> torch.Tensor:
         values = data[name].to_numpy(dtype=np.float64, na_value=np.nan)
-        if np.isnan(values).any():
+        # a NaN makes the sum NaN: one pass without a temporary decides the common clean case
+        if np.isnan(np.add.reduce(values)) and np.isnan(values).any():
             raise InvalidValueError(f"column {name!r} contains NaN at row {data.index[np.isnan(values)][0]!r}")
         mech = self._mechanisms.get(name)
         if mech is not None and mech.discrete:
@@ -544,7 +565,9 @@ class SCM(ByValue, GraphQueries, ExactQueries):
             # a read-only view into the caller's frame: share it (causalab never writes into
             # its inputs) instead of copying every column
             with warnings.catch_warnings():
-                warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
+                # only torch's 'not writable' warning can arise here; simplefilter compiles no
+                # regex, which matters when a counterfactual reads a hundred columns
+                warnings.simplefilter("ignore", UserWarning)
                 return torch.from_numpy(values)
         return torch.from_numpy(values)
 
@@ -563,16 +586,49 @@ class _Particles:
     changed: set  # variables whose values may differ from the input
 
 
-def _check_round_trip(name, mech, parents, noise, value, index, source: str) -> None:
-    """``mechanism(parents, noise)`` must give back ``value`` for every unit."""
+#: the tolerance of a round trip through a mechanism (``torch.isclose``'s rtol and atol)
+RTOL, ATOL = 1e-7, 1e-9
+
+
+def _check_round_trip(name, mech, parents, noise, value, index, source: str, scratch=None) -> None:
+    """``mechanism(parents, noise)`` must give back ``value`` for every unit (``torch.isclose``
+    with :data:`RTOL` and :data:`ATOL`; a NaN never passes). ``scratch``, a float64 tensor
+    shaped like ``value``, is work space reused across calls (fresh memory costs page faults)."""
+    if _round_trips(name, mech, parents, noise, value, scratch):
+        return
     again = _guarded(name, mech, mech.evaluate, parents, noise)
-    bad = ~torch.isclose(again, value, rtol=1e-7, atol=1e-9)
+    bad = ~torch.isclose(again, value, rtol=RTOL, atol=ATOL)
     if bad.any():
         i = int(torch.nonzero(bad)[0])
         raise InvalidValueError(
             f"unit {index[i]!r}: {name} = {float(value[i]):.6g}, but its parents and {source} give "
             f"{float(again[i]):.6g} ({int(bad.sum())} unit(s) disagree); the data is not a world of this model "
             "(edited values, the wrong model, or a mechanism inverse that does not invert)")
+
+
+def _round_trips(name, mech, parents, noise, value, scratch=None) -> bool:
+    """The fast path of :func:`_check_round_trip`: True when every unit passes. A mechanism that
+    writes in place (Linear) evaluates into a buffer that becomes the difference; then one
+    pass finds the difference's smallest and largest entries, and every difference within +-ATOL passes
+    all units at once (the usual case). Only otherwise is the elementwise bound computed.
+    False (a NaN, a mismatch, an odd shape) sends the caller to the exact test and the report."""
+    if value.dtype != DTYPE or value.dim() != 1:
+        return False
+    if scratch is None or scratch.shape != value.shape:
+        scratch = torch.empty_like(value)
+    if type(mech).evaluate_into is not Mechanism.evaluate_into and noise.shape == value.shape and \
+            _guarded(name, mech, mech.evaluate_into, parents, noise, scratch).data_ptr() == scratch.data_ptr():
+        diff = scratch.sub_(value)
+    else:
+        # into the scratch, never in place: a mechanism may hand back its input (a root its noise)
+        again = _guarded(name, mech, mech.evaluate, parents, noise)
+        if again.shape != value.shape or again.dtype != value.dtype:
+            return False
+        diff = torch.sub(again, value, out=scratch)
+    low, high = torch.aminmax(diff)
+    if bool((high <= ATOL) & (low >= -ATOL)):
+        return True
+    return bool(diff.abs_().sub_(value.abs().mul_(RTOL)).max() <= ATOL)
 
 
 def _guarded(name: str, mech, fn, *args):

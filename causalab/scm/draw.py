@@ -98,3 +98,30 @@ def draw_scm(scm, ax=None, roles: dict | None = None, title: str | None = None, 
     ax.set_axis_off()
     ax.margins(0.15)
     return ax
+
+
+def draw_graph(graph: nx.DiGraph, ax=None, roles: dict | None = None, title: str | None = None,
+               layout: str = "layers"):
+    """Draw a plain DAG (no structural model behind it: a real-data environment's stated or
+    assumed graph) in layers, causes on top, roles coloured; returns the Axes."""
+    import matplotlib.pyplot as plt
+
+    roles = dict(roles or {})
+    g = graph.copy()
+    for layer, nodes in enumerate(nx.topological_generations(g)):
+        for v in nodes:
+            g.nodes[v]["layer"] = layer
+    if layout == "layers":
+        pos = nx.multipartite_layout(g, subset_key="layer", align="horizontal") if len(g) else {}
+        pos = {v: (x, -y) for v, (x, y) in pos.items()}
+    else:
+        pos = nx.spring_layout(g, seed=0) if layout == "spring" else nx.circular_layout(g)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 5))
+    nx.draw_networkx(g, pos, ax=ax, node_color=[ROLE_COLOURS.get(roles.get(v)) for v in g], node_size=900,
+                     edgecolors="black", font_size=8, arrowsize=12)
+    _legend(ax, {roles.get(v) for v in g} - {None}, hidden=False)
+    ax.set_title(title or "")
+    ax.set_axis_off()
+    ax.margins(0.15)
+    return ax

@@ -80,11 +80,15 @@ def _coefficients(coefs, owner: str) -> dict[str, float]:
 class Mechanism(ByValue):
     """Base class. ``kind`` is ``"continuous"``, ``"binary"`` or ``"categorical"``;
     ``invertible`` says whether a unit's noise follows exactly from its value and its
-    parents (exact abduction); discrete mechanisms give an interval of noise instead."""
+    parents (exact abduction); discrete mechanisms give an interval of noise instead.
+    ``exact_inverse`` says the inverse is causalab's own closed form (no user function), so
+    ``evaluate(parents, abduct(value, parents))`` gives ``value`` back whenever the noise is
+    finite, and counterfactuals need not recompute it to check."""
 
     kind = "continuous"
     n_levels: int | None = None
     invertible = False
+    exact_inverse = False
     parents: tuple[str, ...] = ()
     noise: Noise
 
@@ -114,6 +118,7 @@ class Root(Mechanism):
     """A variable without parents whose value is its noise."""
 
     invertible = True
+    exact_inverse = True
 
     def __init__(self, noise: Noise):
         self.noise = as_noise(noise)
@@ -140,6 +145,7 @@ class Linear(Mechanism):
     """
 
     invertible = True
+    exact_inverse = True
 
     def __init__(self, coefs: Mapping[str, float], intercept: float = 0.0, noise: Noise | None = None):
         self.coefs = _coefficients(coefs, "Linear")
