@@ -207,7 +207,9 @@ def test_results_do_not_depend_on_the_hash_seed(tmp_path):
                               capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, done.stderr[-2000:]
         got.append(json.loads(out.read_text()))
-    assert len(got[0]["orders"]) == len(cl.list_environments()) + 4
+    # the fresh processes see the catalog alone (tests in this process may have registered their own)
+    ids = {key.split("{")[0] for key in got[0]["orders"]}
+    assert {"KidneyStones-v0", "Confounding-v0", "Asia-v0", "RandomDAG-v0", "LaLonde-v0"} <= ids
     assert got[0]["orders"] == got[1]["orders"]
     assert len(got[0]["gcm"]) > 5
     np.testing.assert_allclose(got[0]["gcm"], got[1]["gcm"], rtol=1e-12, atol=1e-12)
