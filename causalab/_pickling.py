@@ -3,7 +3,7 @@
 Mechanisms, soft interventions, SCMs and learners may hold user functions or classes
 (lambdas, closures, anything defined in ``__main__`` or a notebook), which the standard
 library pickles by reference only, so ``pickle.dumps(scm)`` failed on the README's first
-model. :class:`ByValue` gives a class a ``__reduce__`` that serialises the instance with
+model. :func:`by_value` gives a class a ``__reduce__`` that serialises the instance with
 cloudpickle, which stores such functions and classes by value and everything importable by
 reference: the bytes load with plain ``pickle`` or ``joblib`` in a fresh process where
 causalab is installed. Shallow and deep copies do not go through it (they copy the
@@ -15,36 +15,48 @@ from __future__ import annotations
 import copy
 import threading
 
-_INSIDE = threading.local()  # set while ByValue's own cloudpickle pass runs in this thread
+_INSIDE = threading.local()  # set while by_value's own cloudpickle pass runs in this thread
 
 
-class ByValue:
-    """Mixin: pickle the instance by value with cloudpickle (see the module docstring)."""
+def by_value(cls):
+    """Class decorator: pickle instances by value with cloudpickle (see the module docstring).
 
-    def __reduce__(self):
-        if getattr(_INSIDE, "active", False):
-            # inside the outermost object's cloudpickle pass: a plain reduction, so that the
-            # pass's memo keeps shared objects shared and reference cycles finite
-            return _new, (type(self),), self.__dict__
-        import cloudpickle
+    A decorator rather than a mixin base class, so that ``help()`` on every mechanism and
+    learner does not grow a section of inherited plumbing.
+    """
+    cls.__reduce__ = _reduce
+    cls.__copy__ = _copy
+    cls.__deepcopy__ = _deepcopy
+    return cls
 
-        _INSIDE.active = True
-        try:
-            blob = cloudpickle.dumps(self)
-        finally:
-            _INSIDE.active = False
-        return _loads, (blob,)
 
-    def __copy__(self):
-        new = object.__new__(type(self))
-        new.__dict__.update(self.__dict__)
-        return new
+def _reduce(self):
+    """Pickle by value with cloudpickle."""
+    if getattr(_INSIDE, "active", False):
+        # inside the outermost object's cloudpickle pass: a plain reduction, so that the
+        # pass's memo keeps shared objects shared and reference cycles finite
+        return _new, (type(self),), self.__dict__
+    import cloudpickle
 
-    def __deepcopy__(self, memo):
-        new = object.__new__(type(self))
-        memo[id(self)] = new
-        new.__dict__.update(copy.deepcopy(self.__dict__, memo))
-        return new
+    _INSIDE.active = True
+    try:
+        blob = cloudpickle.dumps(self)
+    finally:
+        _INSIDE.active = False
+    return _loads, (blob,)
+
+
+def _copy(self):
+    new = object.__new__(type(self))
+    new.__dict__.update(self.__dict__)
+    return new
+
+
+def _deepcopy(self, memo):
+    new = object.__new__(type(self))
+    memo[id(self)] = new
+    new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+    return new
 
 
 def _new(cls):

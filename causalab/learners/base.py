@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from .._pickling import ByValue
+from .._pickling import by_value
 from ..exceptions import (
     CausalabError,
     DegenerateFitError,
@@ -123,7 +123,8 @@ class Effect:
         return f"Effect({self.value:.4g}{ci}{', ' + self.method if self.method else ''})"
 
 
-class Learner(ByValue, BaseEstimator):
+@by_value
+class Learner(BaseEstimator):
     """Base class of causalab learners (see the module docstring for the contract).
 
     Subclasses set ``_tags`` (or override :attr:`tags`), store constructor arguments
@@ -148,7 +149,7 @@ class Learner(ByValue, BaseEstimator):
 
     Fitted or not, a learner pickles (``pickle``, ``joblib``) into bytes that load in a fresh
     process with the same answers; a class or function defined in ``__main__`` or a notebook
-    travels by value (cloudpickle, :class:`causalab._pickling.ByValue`).
+    travels by value (cloudpickle, :func:`causalab._pickling.by_value`).
     """
 
     _tags: LearnerTags

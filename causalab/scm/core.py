@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .._pickling import ByValue
+from .._pickling import by_value
 from .._random import seed_sequence, stream_seeds, torch_generator
 from ..exceptions import (
     CausalabError,
@@ -55,7 +55,8 @@ def noise_column(name: str) -> str:
     return f"U[{name}]"
 
 
-class SCM(ByValue, GraphQueries, ExactQueries):
+@by_value
+class SCM(GraphQueries, ExactQueries):
     """A structural causal model.
 
     Each variable has a mechanism ``value = f(parents, noise)`` with its own

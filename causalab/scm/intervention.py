@@ -13,13 +13,14 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import torch
 
-from .._pickling import ByValue
+from .._pickling import by_value
 from ..exceptions import InvalidInterventionError
 from .mechanisms import Discrete, Mechanism
 from .noise import DTYPE, Noise, as_noise
 
 
-class Soft(ByValue):
+@by_value
+class Soft:
     """A soft intervention ``new_value = fn(value, parents)``, vectorised over units.
 
     ``fn`` receives the value the variable would take without the intervention and a
@@ -128,7 +129,8 @@ def _normalise(name: str, spec):
     )
 
 
-class Intervention(ByValue, Mapping):
+@by_value
+class Intervention(Mapping):
     """An immutable set of assignments ``{variable: value | distribution | Soft}``."""
 
     def __init__(self, assignments: Mapping | None = None):

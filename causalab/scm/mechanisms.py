@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import torch
 
-from .._pickling import ByValue
+from .._pickling import by_value
 from ..exceptions import InvalidValueError, MechanismError, UnsupportedQueryError
 from .noise import DTYPE, Noise, Normal, Uniform, as_noise
 
@@ -77,7 +77,8 @@ def _coefficients(coefs, owner: str) -> dict[str, float]:
     return {str(k): _finite_number(v, f"{owner}: the coefficient of {k!r}") for k, v in coefs.items()}
 
 
-class Mechanism(ByValue):
+@by_value
+class Mechanism:
     """Base class. ``kind`` is ``"continuous"``, ``"binary"`` or ``"categorical"``;
     ``invertible`` says whether a unit's noise follows exactly from its value and its
     parents (exact abduction); discrete mechanisms give an interval of noise instead.
