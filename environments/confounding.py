@@ -119,6 +119,7 @@ class Instrument(Environment):
 
     story = "An instrument and a hidden confounder; an instrument-strength knob makes it weak."
     treatment, outcome, covariates = "T", "Y", ()
+    instruments = ("Z",)
     references = ("Angrist, Imbens, Rubin (1996), JASA 91:444", "Stock, Wright, Yogo (2002), JBES 20:518")
     expected = {
         "iv": (True, "Z moves T, has no other path to Y and shares no cause with Y (weak when strength is small)"),

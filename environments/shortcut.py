@@ -34,6 +34,7 @@ class SpuriousShortcut(Environment):
 
     story = "A spurious feature predicts the label in training domains and breaks under intervention."
     treatment, outcome, covariates = "S", "Y", ("C", "N1", "N2", "N3", "N4", "D")
+    labels = {"S": "shortcut (no effect)", "C": "core feature", "D": "domain", "Y": "label"}
     references = ("Arjovsky, Bottou, Gulrajani, Lopez-Paz (2019), Invariant Risk Minimization, arXiv:1907.02893",)
     expected = {
         "invariant": (True, "C -> Y is the same in every domain"),

@@ -49,6 +49,8 @@ class Environment:
     covariates: tuple[str, ...] = ()
     #: observed variables on the causal path from treatment to outcome (drawn as mediators)
     mediators: tuple[str, ...] = ()
+    #: observed instruments (drawn as instruments; not covariates to adjust for)
+    instruments: tuple[str, ...] = ()
     #: readable names for the picture, e.g. {"S": "stone size"}
     labels: Mapping[str, str] = {}
     references: tuple[str, ...] = ()
@@ -96,6 +98,7 @@ class Environment:
     def roles(self) -> dict[str, str]:
         out = {v: "covariate" for v in self.covariates}
         out.update({v: "mediator" for v in self.mediators})
+        out.update({v: "instrument" for v in self.instruments})
         out[self.treatment] = "treatment"
         out[self.outcome] = "outcome"
         return out
