@@ -285,7 +285,7 @@ def semi_synthetic(data: pd.DataFrame, graph, treatment: str, outcome: str, cova
         if vtype.discrete and tuple(vtype.levels) == tuple(range(len(vtype.levels))):
             scm.add(c, Table(["R"], np.eye(len(vtype.levels))[x[:, j].astype(np.int64)]))
         else:
-            values = torch.as_tensor(x[:, j])
+            values = torch.tensor(np.ascontiguousarray(x[:, j]))
             scm.add(c, Custom(lambda pa, u, values=values: values[pa["R"].long()], ["R"], Uniform(0, 1)))
         kinds[c] = vtype
     scm.add(treatment, Logistic(dict(zip(covs, coefs.tolist())), intercept=intercept))
