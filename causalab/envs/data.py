@@ -292,7 +292,8 @@ def task_from_data(data: pd.DataFrame, graph, treatment: str, outcome: str, cova
         raise InvalidValueError(f"data must be a pandas DataFrame, got {type(data).__name__}")
     columns = [str(c) for c in data.columns]
     if len(set(columns)) != len(columns):
-        raise InvalidValueError(f"the data have repeated column names: {sorted({c for c in columns if columns.count(c) > 1})}")
+        twice = sorted({c for c in columns if columns.count(c) > 1})
+        raise InvalidValueError(f"the data have repeated column names: {twice}")
     if len(data) < 2:
         raise InvalidValueError(f"the data have {len(data)} row(s); a task needs at least 2")
     data = data.set_axis(columns, axis=1)
@@ -343,7 +344,8 @@ def task_from_data(data: pd.DataFrame, graph, treatment: str, outcome: str, cova
             if c not in columns:
                 raise unknown_variable(c, columns, "covariate column")
             if c in (treatment, outcome):
-                raise InvalidValueError(f"the covariate {c!r} is the task's {'treatment' if c == treatment else 'outcome'}")
+                role = "treatment" if c == treatment else "outcome"
+                raise InvalidValueError(f"the covariate {c!r} is the task's {role}")
             if c in descendants:
                 path = " -> ".join(nx.shortest_path(task_graph, treatment, c))
                 raise InvalidValueError(f"the covariate {c!r} is a descendant of the treatment in the graph ({path}); "
@@ -425,7 +427,8 @@ class DataEnvironment(RealDataEnvironment):
         lines = [f"{self.id or type(self).__name__}: {self.story}", "",
                  f"Treatment {task.treatment!r}, outcome {task.outcome!r}, covariates {list(task.covariates)}", "",
                  "Variables:"]
-        lines += [f"  {v:12s} {t.kind}" + (f" {list(t.levels)}" if t.discrete else "") for v, t in task.variables.items()]
+        lines += [f"  {v:12s} {t.kind}" + (f" {list(t.levels)}" if t.discrete else "")
+                  for v, t in task.variables.items()]
         edges = [f"{a} -> {b}" for a, b in task.graph.edges()]
         lines += ["", "Graph: " + "; ".join(edges)]
         if task.latent:
@@ -449,7 +452,8 @@ def _check_truth(truth) -> dict:
     out = {}
     for key, value in truth.items():
         if key not in ("ate", "ett"):
-            raise InvalidValueError(f"truth takes the keys 'ate' and 'ett', got {key!r}.{did_you_mean(key, ('ate', 'ett'))}")
+            hint = did_you_mean(key, ("ate", "ett"))
+            raise InvalidValueError(f"truth takes the keys 'ate' and 'ett', got {key!r}.{hint}")
         if isinstance(value, Estimate):
             est = value
         elif isinstance(value, (tuple, list)) and len(value) == 2:

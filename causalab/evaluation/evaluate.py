@@ -473,4 +473,5 @@ def _check_frame(results) -> pd.DataFrame:
     return results
 
 
-__all__ = ["COLUMNS", "STATUSES", "UNSCORED_METRICS", "evaluate", "evaluate_cell", "cell_seeds", "learner_label", "to_frame"]
+__all__ = ["COLUMNS", "STATUSES", "UNSCORED_METRICS", "evaluate", "evaluate_cell", "cell_seeds", "learner_label",
+           "to_frame"]
