@@ -131,9 +131,8 @@ class SemiSynthetic(Environment):
         Per observed variable, the two-sample Kolmogorov-Smirnov test (statistic: the largest
         gap between the two empirical CDFs; a small p-value says the marginals differ); on the
         joint, a classifier two-sample test (C2ST): gradient boosting (scikit-learn's defaults)
-        trained to tell simulated
-        from real rows, its accuracy on held-out halves (0.5: indistinguishable) with the
-        one-sided binomial p-value of beating 0.5. The simulated sample has as many rows as
+        trained to tell simulated from real rows, its accuracy on held-out halves (0.5:
+        indistinguishable) with the one-sided binomial p-value of beating 0.5. The simulated sample has as many rows as
         the held-out part.
         """
         from scipy import stats
