@@ -27,6 +27,11 @@ run, evaluate, verdicts, report
     Train learners side by side, score them on the three rungs against the truth, show it.
 causalab.learners, causalab.testing
     The learners and the public common checks (``check_environment``, ``check_learner``).
+Task.from_data, parse_graph, DataEnvironment, read_table
+    Your own DataFrame and causal graph (edge list, DOT, GML, networkx) as a task and an
+    environment that ``evaluate``, ``run`` and ``report`` accept.
+semi_synthetic, SemiSynthetic
+    An environment fitted to real data, with exact truth by construction.
 
 Errors
 ------
@@ -94,6 +99,14 @@ _LAZY = {
     "report": "causalab.reporting",
 }
 
+# Your own data, graph and estimators in (issue 17): public names, kept out of __all__ so
+# help(causalab) stays a map (each class would add its whole page); listed in the docstring
+_DOORS = {
+    "Task": "causalab.envs.task", "VariableType": "causalab.envs.task",
+    **{name: "causalab.envs.data" for name in ("DataEnvironment", "parse_graph", "read_table")},
+    "semi_synthetic": "causalab.envs.semi_synthetic", "SemiSynthetic": "causalab.envs.semi_synthetic",
+}
+
 # The specific error and warning classes (CausalabWarning included) are public attributes but
 # stay out of __all__: each would add some 75 lines of inherited exception methods to
 # help(causalab); they are documented in causalab.exceptions.
@@ -104,12 +117,12 @@ __all__ = sorted(["__version__", "CausalabError", *_LAZY])
 def __getattr__(name: str):
     if name in ("learners", "evaluation", "runner", "testing"):
         return importlib.import_module(f"causalab.{name}")
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
+    if name in _LAZY or name in _DOORS:
+        value = getattr(importlib.import_module(_LAZY.get(name) or _DOORS[name]), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'causalab' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted([*__all__, *_ERRORS])
+    return sorted([*__all__, *_ERRORS, *_DOORS])

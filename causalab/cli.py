@@ -1,6 +1,7 @@
 """The causalab command line.
 
-``causalab run`` (the main job: the default suite, a leaderboard, results and a report),
+``causalab run`` (the main job: the default suite, a leaderboard, results and a report; with
+``--data file.csv --graph dag.dot --treatment T --outcome Y``, your own table),
 ``causalab report DIR``, ``causalab learners``, ``causalab list``, ``causalab show ID``.
 Listing imports no heavy dependency; the other commands build environments and learners.
 Every error prints one line (no traceback) and exits with code 2; a causalab error says what
@@ -161,6 +162,26 @@ def _user_learner(spec: str):
     return learner
 
 
+def _data_environment(args):
+    """``--data FILE --graph GRAPH --treatment T --outcome Y``: a DataEnvironment, or None."""
+    given = {k: getattr(args, k) for k in ("data", "graph", "treatment", "outcome")}
+    if not any(given.values()):
+        if args.covariates or args.truth_ate is not None or args.hidden:
+            raise CausalabError("--covariates, --hidden and --truth-ate go with --data")
+        return None
+    missing = [f"--{k}" for k, v in given.items() if not v]
+    if missing:
+        raise CausalabError(f"--data needs --graph, --treatment and --outcome; missing {', '.join(missing)}")
+    from pathlib import Path
+
+    from .envs.data import DataEnvironment, read_table
+
+    truth = None if args.truth_ate is None else {"ate": args.truth_ate}
+    return DataEnvironment(read_table(args.data), args.graph, args.treatment, args.outcome,
+                           covariates=_csv(args.covariates) if args.covariates else None,
+                           hidden=_csv(args.hidden) if args.hidden else (), truth=truth, name=Path(args.data).stem)
+
+
 def _run(args) -> int:
     import time
     from pathlib import Path
@@ -171,13 +192,15 @@ def _run(args) -> int:
     from .runner import run
     from .runner.suite import DEFAULT_ENVIRONMENTS, DEFAULT_LEARNERS, learners_by_name
 
-    env_ids = _csv(args.envs) if args.envs else list(DEFAULT_ENVIRONMENTS)
+    data_env = _data_environment(args)
+    env_ids = _csv(args.envs) if args.envs else ([] if data_env else list(DEFAULT_ENVIRONMENTS))
     names = _csv(args.learners) if args.learners else list(DEFAULT_LEARNERS)
     learners = [_user_learner(n) if ":" in n else learners_by_name([n])[0] for n in names]
-    envs = [_user_environment(e) if ":" in e else _make(e) for e in env_ids]
+    envs = [_user_environment(e) if ":" in e else _make(e) for e in env_ids] + ([data_env] if data_env else [])
     knobs = _knob_grid(args.knob)
     seeds = range(_ints(str(args.seeds), "seeds")[0])
-    sizes = _ints(args.n_train, "n-train")
+    # your own table: trained on as many rows as it has (drawn with replacement, as real data is)
+    sizes = _ints(args.n_train or (str(len(data_env.data())) if data_env else "2000"), "n-train")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise CausalabError(f"--out {str(out)!r} is a file; give a folder")
@@ -202,6 +225,14 @@ def _run(args) -> int:
         board = leaderboard(results)
         board = board.drop(columns="knobs") if board["knobs"].eq("").all() else board  # a sweep's column only
         print(board.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        from .reporting.report import agreement, estimates_table
+
+        estimates = estimates_table(results)
+        if len(estimates):  # a table without ground truth: the estimates side by side, unscored
+            print("\nNo ground truth (estimates, not scores):")
+            print(estimates.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+            for line in agreement(estimates):
+                print(f"  {line}")
     v = verdicts(results)
     mismatches = v[v["verdict"] == "MISMATCH"]
     n_settings = 1 if knobs is None else int(np.prod([len(v) for v in knobs.values()]))
@@ -304,7 +335,19 @@ def main(argv=None) -> int:
     p_run.add_argument("--knob", action="append", metavar="NAME=V1,V2,...",
                        help="sweep a knob over values, every environment at each (repeatable: the grid of all)")
     p_run.add_argument("--seeds", default="3", help="number of seeds (default 3)")
-    p_run.add_argument("--n-train", default="2000", help="comma-separated training sizes (default 2000)")
+    p_run.add_argument("--n-train", default=None, help="comma-separated training sizes (default 2000; with --data "
+                                                       "the table's row count)")
+    p_run.add_argument("--data", help="your own table (.csv or .parquet) to evaluate the learners on; with --graph, "
+                                      "--treatment and --outcome")
+    p_run.add_argument("--graph", help="the causal graph of --data: a .dot/.gv or .gml file, or an edge list such as "
+                                       "'Z -> T; Z -> Y; T -> Y' ('A <-> B': a hidden common cause)")
+    p_run.add_argument("--treatment", help="the treatment column of --data")
+    p_run.add_argument("--outcome", help="the outcome column of --data")
+    p_run.add_argument("--covariates", help="comma-separated adjustment set (default: the treatment's ancestors in "
+                                            "the graph)")
+    p_run.add_argument("--hidden", help="comma-separated graph variables that are not columns of --data")
+    p_run.add_argument("--truth-ate", type=float, default=None,
+                       help="a known ATE for --data (an experiment's): the estimates are scored against it")
     p_run.add_argument("--jobs", type=int, default=2, help="parallel jobs (default 2; -1: every core)")
     p_run.add_argument("--backend", default="loky", help="joblib backend: loky, threading, sequential, dask")
     p_run.add_argument("--out", default="causalab-results", help="output folder (default causalab-results)")

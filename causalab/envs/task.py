@@ -97,6 +97,60 @@ class Task:
             raise unknown_variable(name, self.variables, "observed variable")
         return self.variables[name]
 
+    @classmethod
+    def from_data(cls, data: pd.DataFrame, graph, treatment: str, outcome: str, covariates=None, types=None,
+                  hidden: Sequence[str] = (), max_levels: int = 10, name: str | None = None) -> "Task":
+        """Declare a task on your own data and graph.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame
+            Complete numeric data; every column must be a variable of the graph.
+        graph : networkx.DiGraph, str, path or list of pairs
+            The causal graph in any form :func:`~causalab.envs.data.parse_graph` reads (an edge
+            list ``"Z -> T; Z -> Y; T -> Y; T <-> Y"``, DOT, GML, a DiGraph). A variable of
+            the graph the data lack is hidden and must be declared so (``hidden=``, a node
+            attribute ``latent``, or ``A <-> B``); hidden causes become the latent nodes of
+            the task's graph, as for simulated environments.
+        treatment, outcome : str
+            Column names.
+        covariates : sequence of str, optional
+            Default: the treatment's observed ancestors in the graph (its parents and their
+            ancestors, DoWhy's default back-door set). Given ones must not descend from the
+            treatment.
+        types : dict, optional
+            Per-column overrides: ``"continuous"``, ``"binary"``, ``"categorical"`` or a
+            :class:`VariableType`. Otherwise types are inferred
+            (:func:`~causalab.envs.data.infer_variable_type`): bool and 0/1 integers binary,
+            pandas categoricals with integer categories and integer columns with at most
+            ``max_levels`` values categorical, the rest continuous.
+        hidden : sequence of str
+            Graph variables that are not columns (unobserved).
+        max_levels : int
+            Integer columns with more distinct values are continuous.
+        name : str, optional
+            Label of the task (its ``environment``).
+
+        Raises
+        ------
+        UnknownVariableError
+            A role, covariate or graph variable that is not a column (or a column missing
+            from the graph), with the closest name.
+        CyclicGraphError
+            The graph has a cycle (named).
+        InvalidValueError
+            Missing values, text columns, a covariate that descends from the treatment.
+
+        Examples
+        --------
+        >>> task = Task.from_data(df, "Z -> T; Z -> Y; T -> Y", treatment="T", outcome="Y")  # doctest: +SKIP
+        >>> task.covariates                                                               # doctest: +SKIP
+        ('Z',)
+        """
+        from .data import task_from_data
+
+        return task_from_data(data, graph, treatment, outcome, covariates, types, hidden, max_levels, name)
+
     def __repr__(self):
         return (f"Task(treatment={self.treatment!r}, outcome={self.outcome!r}, covariates={self.covariates!r}, "
                 f"observed={self.observed!r}, latent={self.latent!r})")

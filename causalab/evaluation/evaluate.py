@@ -32,7 +32,10 @@ excess (every rung, :mod:`causalab.evaluation.excess`)
     ``survival``: (do_rmse / do_reference_rmse) / (rmse / reference_rmse), 1 for a learner
     whose error grows under do() no more than the noise does.
 real data
-    LaLonde: ``ate`` against the experiment (with its standard error). Sachs (an environment
+    LaLonde: ``ate`` against the experiment (with its standard error). An environment with
+    no truth at all (a :class:`~causalab.DataEnvironment` without ``truth=``):
+    ``ate_estimate`` and, with an interval, ``ate_low`` and ``ate_high``, with ``true_value``
+    NaN (:data:`UNSCORED_METRICS`): estimates to compare, never scored. Sachs (an environment
     with ``regime_intervention``): ``shift``, the predicted change of the outcome's mean
     under each perturbation read as a hard intervention, against the measured change.
 
@@ -319,6 +322,9 @@ def _evaluate_cell(env, learner, seed, n_train, n_test, errors) -> list[dict]:
                 add(2, name, "shift", got[0], float(truth[key]), truth[key].se, predict_seconds=got[1],
                     message=got[2])
 
+    if not truth:  # a table without ground truth (DataEnvironment): each learner's estimate, unscored
+        _unscored_effect(env, learner, label, add, attempt)
+
     # average effects against the stated truth
     hi, lo = _treatment_levels(env)
     if "ate" in truth:
@@ -351,6 +357,26 @@ def _evaluate_cell(env, learner, seed, n_train, n_test, errors) -> list[dict]:
             if got:
                 add(2, "cate", "pehe", metrics.pehe(got[0], cate), predict_seconds=got[1], message=got[2])
     return rows
+
+
+#: the rows of an environment without ground truth: the ATE estimate and its 95% interval, no true value
+UNSCORED_METRICS = ("ate_estimate", "ate_low", "ate_high")
+
+
+def _unscored_effect(env, learner, label, add, attempt):
+    """Rows ``ate_estimate`` (and ``ate_low``/``ate_high`` where the learner gives a 95%
+    interval), regime ``"ate"``, ``true_value`` NaN: what the learner estimates where nothing
+    says what is true. No truth is made up; the report compares these across learners."""
+    hi, lo = _treatment_levels(env)
+    got = attempt(2, "ate", ["ate_estimate"], lambda: _finite_effect(learner.effect(hi, lo), label, hi, lo))
+    if not got:
+        return
+    effect, secs, note = got
+    note = "; ".join(m for m in ("no ground truth: an estimate, not scored", note) if m)
+    add(2, "ate", "ate_estimate", effect.value, predict_seconds=secs, message=note)
+    if effect.interval is not None and np.isfinite(effect.interval).all():
+        add(2, "ate", "ate_low", effect.interval[0], message=note)
+        add(2, "ate", "ate_high", effect.interval[1], message=note)
 
 
 def _blind(frame: pd.DataFrame, learner, outcome: str) -> pd.DataFrame:
@@ -447,4 +473,5 @@ def _check_frame(results) -> pd.DataFrame:
     return results
 
 
-__all__ = ["COLUMNS", "STATUSES", "evaluate", "evaluate_cell", "cell_seeds", "learner_label", "to_frame"]
+__all__ = ["COLUMNS", "STATUSES", "UNSCORED_METRICS", "evaluate", "evaluate_cell", "cell_seeds", "learner_label",
+           "to_frame"]

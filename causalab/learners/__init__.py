@@ -23,6 +23,7 @@ _LAZY = {
     "CEVAE": "cevae",
     "Invariant": "invariant",
     "GraphDiscovery": "discovery",
+    "EconML": "econml_adapter", "EconMLEstimator": "econml_adapter",
 }
 
 __all__ = sorted(_LAZY)

@@ -108,6 +108,7 @@ class Report:
         self.verdicts = verdicts(results)
         self.overlap = overlap_table(results)
         self.other_metrics = other_metrics(results)
+        self.estimates = estimates_table(results)
         self.problems = problems(results)
         self.figures, self.skipped = {}, []
         self._figure("ATE estimates against the truth", F.ate_figure, results)
@@ -155,6 +156,9 @@ class Report:
                           "stated expectation. Each is a bug or a lesson."]
         if len(self.overlap):
             lines += ["", "## Overlap", "", _OVERLAP_NOTE, "", _markdown_table(_shown(self.overlap))]
+        if len(self.estimates):
+            lines += ["", "## Estimates without ground truth", "", _NO_TRUTH_NOTE, "",
+                      *(f"- {line}" for line in agreement(self.estimates)), "", _markdown_table(_shown(self.estimates))]
         if len(self.other_metrics):
             lines += ["", "## Other measures", "", _markdown_table(self.other_metrics)]
         if len(self.problems):
@@ -174,6 +178,10 @@ class Report:
                                                     "tolerance", "do_excess", "survival", "verdict"]]))]
         if len(self.overlap):
             parts += ["<h2>Overlap</h2>", f"<p>{_e(_OVERLAP_NOTE)}</p>", _html_table(_shown(self.overlap))]
+        if len(self.estimates):
+            parts += ["<h2>Estimates without ground truth</h2>", f"<p>{_e(_NO_TRUTH_NOTE)}</p>",
+                      "<ul>" + "".join(f"<li>{_e(line)}</li>" for line in agreement(self.estimates)) + "</ul>",
+                      _html_table(_shown(self.estimates))]
         if len(self.other_metrics):
             parts += ["<h2>Other measures</h2>", _html_table(self.other_metrics)]
         if len(self.problems):
@@ -247,6 +255,54 @@ def problems(results: pd.DataFrame) -> pd.DataFrame:
            .agg(rows=("value", "size"), message=("message", "first")).reset_index())
     out["message"] = out["message"].map(lambda m: m if len(m) <= 200 else m[:199] + "…")
     return out[columns]
+
+
+_NO_TRUTH_NOTE = ("There is no ground truth for these data: the table shows what each learner estimates (the ATE, "
+                  "with its 95% interval where the learner gives one) and how far it lies from the learners' median, "
+                  "not whether it is right. Agreement is not correctness: learners that share an assumption (the "
+                  "graph's adjustment set) share its bias. See the overlap diagnostics for where estimates "
+                  "extrapolate.")
+
+ESTIMATE_COLUMNS = ("environment", "learner", "n_train", "n_seeds", "ate_estimate", "ate_low", "ate_high",
+                    "from_median")
+
+
+def estimates_table(results: pd.DataFrame) -> pd.DataFrame:
+    """The estimates of environments without ground truth (``ate_estimate`` rows, see
+    :data:`causalab.evaluation.evaluate.UNSCORED_METRICS`): per (environment, learner), at the
+    largest training size, the mean estimate and interval bounds over seeds, and
+    ``from_median``, the estimate minus the median of every learner's estimate there."""
+    ok = results[(results["status"] == "ok") & results["metric"].isin(("ate_estimate", "ate_low", "ate_high"))]
+    ok = ok[ok["n_train"] == ok.groupby("environment")["n_train"].transform("max")]
+    rows = []
+    for (env_id, learner), g in ok.groupby(["environment", "learner"], sort=False):
+        def mean(metric):
+            v = g.loc[g["metric"] == metric, "value"]
+            return float(v.mean()) if len(v) else np.nan
+
+        rows.append({"environment": env_id, "learner": learner, "n_train": int(g["n_train"].iloc[0]),
+                     "n_seeds": int(g["seed"].nunique()), "ate_estimate": mean("ate_estimate"),
+                     "ate_low": mean("ate_low"), "ate_high": mean("ate_high")})
+    out = pd.DataFrame(rows, columns=list(ESTIMATE_COLUMNS))
+    if len(out):
+        out["from_median"] = out["ate_estimate"] - out.groupby("environment")["ate_estimate"].transform("median")
+    return out
+
+
+def agreement(estimates: pd.DataFrame) -> list[str]:
+    """One line per environment of :func:`estimates_table`: the range of the learners'
+    estimates and whether their 95% intervals share a common point."""
+    lines = []
+    for env_id, g in estimates.groupby("environment", sort=False):
+        values = g["ate_estimate"]
+        text = (f"{env_id}: {len(g)} learner(s) estimate the ATE between {values.min():.4g} and {values.max():.4g} "
+                f"(spread {values.max() - values.min():.4g}, median {values.median():.4g})")
+        bounded = g.dropna(subset=["ate_low", "ate_high"])
+        if len(bounded) >= 2:
+            common = bounded["ate_low"].max() <= bounded["ate_high"].min()
+            text += (f"; the {len(bounded)} 95% intervals {'share a common point' if common else 'do not all overlap'}")
+        lines.append(text)
+    return lines
 
 
 def _summary(results) -> str:
