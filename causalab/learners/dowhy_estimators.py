@@ -110,6 +110,9 @@ class _DoWhyLearner(Learner):
             except ValueError as exc:  # e.g. "Only singleton frontdoor variables are supported"
                 raise UnsupportedQueryError(f"DoWhy's {self._method()} cannot estimate this effect: {exc}") from exc
         self.estimand_, self.estimator_ = estimand, estimate.estimator
+        # DoWhy's own objects, so DoWhy's refuters can run on this fit as a user would run them
+        # (causalab.evaluation.refute): the model (holding the data as DoWhy saw it) and the estimate
+        self.causal_model_, self.estimate_ = model, estimate
         self.slope_ = float(estimate.value)  # effect of do(T=1) against do(T=0)
         self._train_ = data  # numeric; _to_dowhy gives DoWhy its own copy on each call
         self.y_mean_ = float(data[task.outcome].mean())
