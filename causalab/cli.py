@@ -325,7 +325,7 @@ def main(argv=None) -> int:
                             "add_collider, discovered; always scored against the real truth")
     p_run.add_argument("--refuters", help="comma-separated DoWhy refuters to run on every fitted learner (opt-in, "
                        "slower): placebo_treatment, random_common_cause, data_subset, bootstrap, dummy_outcome, "
-                       "add_unobserved_common_cause, sensitivity")
+                       "add_unobserved_common_cause, sensitivity, graph_falsification")
     p_run.add_argument("--refuter-simulations", type=int, default=20,
                        help="DoWhy's num_simulations per refuter (default 20)")
     p_run.set_defaults(func=_run)

@@ -110,7 +110,8 @@ REFUTED = ["placebo_treatment", "random_common_cause", "data_subset", "bootstrap
 def confounding_refuted():
     """Backdoor on Confounding-v0, true graph and with the confounder forgotten, every refuter."""
     return pd.concat([evaluate("Confounding-v0", Backdoor(), n_train=N, n_test=100, graph=g,
-                               refuters=[*REFUTED, "dummy_outcome", "sensitivity"], refuter_simulations=SIMS)
+                               refuters=[*REFUTED, "dummy_outcome", "sensitivity", "graph_falsification"],
+                               refuter_simulations=SIMS)
                       for g in ("true", "drop_confounder")], ignore_index=True)
 
 
@@ -149,11 +150,11 @@ def test_refuter_flag_equals_dowhy_called_directly(confounding_refuted, name, me
 def test_refuters_give_rows_and_a_scorecard_against_the_truth(confounding_refuted):
     r = confounding_refuted
     ref = r[r["rung"] == "refute"]
-    assert set(ref["regime"]) == {*REFUTED, "dummy_outcome", "sensitivity"}
+    assert set(ref["regime"]) == {*REFUTED, "dummy_outcome", "sensitivity", "graph_falsification"}
     flags = ref[ref["metric"] == "flagged"]
     assert (flags["status"] == "ok").all() and flags["value"].isin([0.0, 1.0]).all()
     card = refuter_scorecard(r).set_index("refuter")
-    # the drop-confounder estimate (~1.69 at s=1... here 1.5) is truly wrong, the true-graph one truly right
+    # the drop-confounder estimate (the naive slope 1.5) is truly wrong, the true-graph one truly right
     assert (card["truly_wrong"] == 1).all() and (card["truly_right"] == 1).all()
     wrong_flagged = flags[flags["graph"] == "drop_confounder"].set_index("regime")["value"]
     assert (card["sensitivity"] == wrong_flagged.reindex(card.index)).all()
@@ -206,3 +207,12 @@ def test_sensitivity_is_the_published_closed_forms_beside_the_exact_bias():
     assert table["robustness_value"] == pytest.approx(rv, rel=1e-9)
     assert table["e_value"] == pytest.approx(rr + np.sqrt(rr * (rr - 1)), rel=1e-9)
     assert table["ate"] == pytest.approx(beta[1], rel=1e-9) and table["bias"] == pytest.approx(beta[1] - 1.0)
+
+
+def test_graph_falsification_notices_a_forgotten_confounder(confounding_refuted):
+    # the wrong graph says Z causes nothing, so Z independent of T: the data (T = Z + noise) reject it;
+    # the true graph implies no independence, so nothing can be rejected
+    rows = confounding_refuted[(confounding_refuted["regime"] == "graph_falsification")]
+    flagged = rows[rows["metric"] == "flagged"].set_index("graph")["value"]
+    assert flagged["drop_confounder"] == 1.0 and flagged["true"] == 0.0
+    assert "0 of 0 implied" in rows[(rows["graph"] == "true")]["message"].iloc[0]

@@ -36,6 +36,15 @@ The refuters (:data:`REFUTERS`) and when each flags:
     at least one observed common cause); flags when the estimate under the simulated
     confounder changes sign (the confounder would "explain it away"). DoWhy-based learners
     only.
+``graph_falsification``
+    Not about the estimate but the graph the learner was handed: DoWhy's
+    ``CausalModel.refute_graph`` tests every conditional independence the graph implies
+    between two observed variables given 0, 1 or 2 others (partial correlation for
+    continuous data, conditional mutual information for discrete, at DoWhy's level 0.05,
+    no correction for the number of tests); flags when the data reject any. ``statistic``:
+    the number rejected (``true_value`` 0); ``p_value`` is not reported by DoWhy (NaN).
+    Any learner. It cannot notice a wrong graph in the true one's Markov equivalence class
+    (``reverse_edge`` on Confounding-v0 implies no independence at all).
 ``sensitivity``
     Not a test but two numbers beside the exact bias (metrics ``robustness_value`` and
     ``e_value``, no ``flagged`` row), for a back-door linear regression (DoWhy's
@@ -95,7 +104,7 @@ _DOWHY = {
                                      "confounders_effect_on_outcome": "linear"}, False),
 }
 #: the names ``refuters=`` accepts
-REFUTERS = (*_DOWHY, "sensitivity")
+REFUTERS = (*_DOWHY, "sensitivity", "graph_falsification")
 #: refuters whose unbiased statistic is 0 (a placebo), not the true effect
 NULL_REFUTERS = ("placebo_treatment", "dummy_outcome")
 #: the columns of :func:`refuter_scorecard`
@@ -271,6 +280,26 @@ def run_refuter(name, model, estimand, estimate, seed: int, n_simulations: int):
     return _result(refutation)
 
 
+def falsify_graph(task, data, max_conditioning: int = 2) -> tuple[int, int]:
+    """(rejected, tested): DoWhy's ``CausalModel.refute_graph`` on ``task``'s graph and
+    ``data``, for conditioning sets of 0 to ``max_conditioning`` observed variables."""
+    from dowhy import CausalModel
+
+    from ..learners.dowhy_estimators import _quiet
+
+    rejected = tested = 0
+    with _quiet():
+        model = CausalModel(data=data[task.observed].copy(), treatment=task.treatment, outcome=task.outcome,
+                            graph=task.graph.copy())
+        for k in range(min(max_conditioning, len(task.observed) - 2) + 1):
+            result = model.refute_graph(k=k)
+            implied = int(result.number_of_constraints_model or 0)
+            tested += implied
+            if result.refutation_result is False:  # True also when DoWhy could not run some tests
+                rejected += implied - int(result.number_of_constraints_satisfied or 0)
+    return rejected, tested
+
+
 def sensitivity(estimate, data, outcome: str) -> tuple[float, float]:
     """(robustness value RV_1, E-value) of a DoWhy ``backdoor.linear_regression`` estimate,
     by DoWhy's own functions on the fitted regression (see the module docstring)."""
@@ -311,6 +340,13 @@ def refute_cell(add, learner, template, task, train, hi, lo, truth, refuters, se
                 add("refute", name, m, status=status, message=message)
 
         try:
+            if name == "graph_falsification":
+                rejected, tested = falsify_graph(task, train)
+                message = f"DoWhy refute_graph: {rejected} of {tested} implied independences rejected"
+                add("refute", name, "flagged", float(rejected > 0), message=message)
+                add("refute", name, "statistic", float(rejected), 0.0, message=message)
+                add("refute", name, "p_value", np.nan, message=message)
+                continue
             if name == "sensitivity":
                 if native is None:
                     skip("unsupported", f"sensitivity needs a DoWhy back-door linear regression; {learner!r} is not "
@@ -438,5 +474,6 @@ def sensitivity_table(results: pd.DataFrame) -> pd.DataFrame:
     return out.reindex(columns=columns)
 
 
-__all__ = ["NULL_REFUTERS", "REFUTERS", "SCORECARD_COLUMNS", "check_refuters", "refit_task", "refute_cell",
+__all__ = ["NULL_REFUTERS", "REFUTERS", "SCORECARD_COLUMNS", "check_refuters", "falsify_graph", "refit_task",
+           "refute_cell",
            "refuter_scorecard", "run_refuter", "seeded_globals", "sensitivity", "sensitivity_table"]

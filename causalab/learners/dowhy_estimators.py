@@ -6,6 +6,12 @@ estimator; nothing is rewritten here (but for Backdoor's optional ``matching_tie
 When the estimand is not identified the learner raises :class:`~causalab.NotIdentifiedError`
 saying why, never a number.
 
+Fitted DoWhy objects: ``estimand_`` (DoWhy's ``IdentifiedEstimand``), ``estimator_``,
+``estimate_`` (the ``CausalEstimate`` of do(T=1) against do(T=0)) and ``causal_model_`` (the
+``CausalModel``, holding the data as DoWhy saw it), so DoWhy's refuters run on the very fit
+(``causal_model_.refute_estimate(estimand_, estimate_, ...)``; see
+:mod:`causalab.evaluation.refute`).
+
 Variable types at the boundary: a categorical variable (more than two levels) is handed to
 DoWhy as a pandas categorical over the task's levels, which DoWhy's estimators one-hot encode
 (first level dropped) wherever it is a treatment, a confounder or an effect modifier; never
