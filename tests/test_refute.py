@@ -110,7 +110,8 @@ REFUTED = ["placebo_treatment", "random_common_cause", "data_subset", "bootstrap
 def confounding_refuted():
     """Backdoor on Confounding-v0, true graph and with the confounder forgotten, every refuter."""
     return pd.concat([evaluate("Confounding-v0", Backdoor(), n_train=N, n_test=100, graph=g,
-                               refuters=[*REFUTED, "dummy_outcome", "sensitivity", "graph_falsification"],
+                               refuters=[*REFUTED, "dummy_outcome", "add_unobserved_common_cause", "sensitivity",
+                                         "graph_falsification"],
                                refuter_simulations=SIMS)
                       for g in ("true", "drop_confounder")], ignore_index=True)
 
@@ -150,7 +151,8 @@ def test_refuter_flag_equals_dowhy_called_directly(confounding_refuted, name, me
 def test_refuters_give_rows_and_a_scorecard_against_the_truth(confounding_refuted):
     r = confounding_refuted
     ref = r[r["rung"] == "refute"]
-    assert set(ref["regime"]) == {*REFUTED, "dummy_outcome", "sensitivity", "graph_falsification"}
+    assert set(ref["regime"]) == {*REFUTED, "dummy_outcome", "add_unobserved_common_cause", "sensitivity",
+                                  "graph_falsification"}
     flags = ref[ref["metric"] == "flagged"]
     assert (flags["status"] == "ok").all() and flags["value"].isin([0.0, 1.0]).all()
     card = refuter_scorecard(r).set_index("refuter")

@@ -233,7 +233,8 @@ def graph_degradation(results):
             status = "ok"
             if len(fit):
                 status = "unsupported" if fit["message"].str.startswith("graph=").any() else "refuses"
-            rows.append({"environment": env_id, "knobs": labels[(env_id, knobs)], "learner": learner, "graph": graph, "ate_error": err,
+            rows.append({"environment": env_id, "knobs": labels[(env_id, knobs)], "learner": learner, "graph": graph,
+                         "ate_error": err,
                          "true_graph_ate_error": base, "degradation": abs(err) - abs(base), "status": status})
     return pd.DataFrame(rows, columns=list(DEGRADATION_COLUMNS))
 

@@ -183,8 +183,8 @@ class Report:
     def markdown(self) -> str:
         lines = [f"# {self.title}", "", _summary(self.results), "", "## Leaderboard", "",
                  _markdown_table(_shown(self.leaderboard)), "", "## Verdicts", "",
-                 _markdown_table(_shown(self.verdicts[["environment", "knobs", "graph", "learner", "judged_family", "expected",
-                                                       "observed", "ate_error", "tolerance", "do_excess",
+                 _markdown_table(_shown(self.verdicts[["environment", "knobs", "graph", "learner", "judged_family",
+                                                       "expected", "observed", "ate_error", "tolerance", "do_excess",
                                                        "refuted", "verdict"]]))]
         if len(self.mismatches()):
             lines += ["", f"**{len(self.mismatches())} mismatch(es)**: a learner behaved against its environment's "
@@ -207,8 +207,8 @@ class Report:
             parts.append(f"<p class='warn'><b>{len(self.mismatches())} mismatch(es)</b>: a learner behaved against "
                          "its environment's stated expectation. Each is a bug or a lesson.</p>")
         parts += ["<h2>Leaderboard</h2>", _html_table(_shown(self.leaderboard)), "<h2>Verdicts</h2>",
-                  _html_table(_shown(self.verdicts[["environment", "knobs", "graph", "learner", "judged_family", "expected",
-                                                    "expected_reason", "observed", "ate", "true_ate", "ate_error",
+                  _html_table(_shown(self.verdicts[["environment", "knobs", "graph", "learner", "judged_family",
+                                                    "expected", "expected_reason", "observed", "ate", "true_ate", "ate_error",
                                                     "tolerance", "do_excess", "survival", "refuted", "verdict"]]))]
         for title, note, table in self._extra_tables():
             parts += [f"<h2>{_e(title)}</h2>", f"<p>{_e(note)}</p>", _html_table(_shown(table))]
