@@ -207,7 +207,9 @@ def _run(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     results = run(envs, learners, seeds=seeds, n_train=sizes, n_jobs=args.jobs, backend=args.backend,
-                  store=out / "results.sqlite", errors="record", progress=not args.quiet, knobs=knobs)
+                  store=out / "results.sqlite", errors="record", progress=not args.quiet, knobs=knobs,
+                  graph=args.graph, refuters=_csv(args.refuters) if args.refuters else None,
+                  refuter_simulations=args.refuter_simulations)
     results.to_csv(out / "results.csv", index=False)
     from .evaluation import verdicts
     from .reporting import leaderboard
@@ -243,6 +245,13 @@ def _run(args) -> int:
     for row in mismatches.itertuples():
         where = f"{row.environment} ({row.knobs})" if row.knobs else row.environment
         print(f"  MISMATCH {where} / {row.learner}: expected to {row.expected[:-1]}, but it {row.observed}")
+    if args.refuters:
+        from .evaluation import refuter_scorecard
+
+        card = refuter_scorecard(results)
+        print("\nRefuters scored against the truth (sensitivity: share of truly wrong estimates flagged; "
+              "false_alarms: share of truly right ones flagged):")
+        print(card.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
     print(f"Wrote {out / 'results.csv'}, {out / 'results.sqlite'}, {out / 'report.html'}, {out / 'report.md'}")
     return 0
 
@@ -354,6 +363,14 @@ def main(argv=None) -> int:
     p_run.add_argument("--figures", type=int, default=2,
                        help="environments that get per-environment figures (DAG, dose-response, counterfactuals)")
     p_run.add_argument("--quiet", action="store_true", help="no progress bar")
+    p_run.add_argument("--graph", default="true",
+                       help="the graph learners are fitted on: true (default), drop_confounder, reverse_edge, "
+                            "add_collider, discovered; always scored against the real truth")
+    p_run.add_argument("--refuters", help="comma-separated DoWhy refuters to run on every fitted learner (opt-in, "
+                       "slower): placebo_treatment, random_common_cause, data_subset, bootstrap, dummy_outcome, "
+                       "add_unobserved_common_cause, sensitivity, graph_falsification")
+    p_run.add_argument("--refuter-simulations", type=int, default=20,
+                       help="DoWhy's num_simulations per refuter (default 20)")
     p_run.set_defaults(func=_run)
     p_report = sub.add_parser("report", help="rebuild report.html from a run's folder")
     p_report.add_argument("dir")

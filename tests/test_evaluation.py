@@ -16,7 +16,7 @@ TIMING = ["fit_seconds", "predict_seconds"]
 
 def test_columns_are_pinned():
     assert COLUMNS == (
-        "environment", "knobs", "learner", "params", "family", "judged_family", "expected", "expected_reason",
+        "environment", "knobs", "graph", "learner", "params", "family", "judged_family", "expected", "expected_reason",
         "seed", "n_train", "rung", "regime", "metric", "value", "true_value", "se", "status", "message",
         "fit_seconds", "predict_seconds")
 

@@ -69,10 +69,12 @@ from sklearn.base import clone
 from ..exceptions import CausalabWarning, InvalidValueError, NotIdentifiedError, OverlapWarning, UnsupportedQueryError
 from . import metrics
 from .excess import CellReferences
+from .graphs import graph_label, variant_task
+from .refute import check_refuters, check_simulations, refute_cell
 
 #: the columns of every result table, in order
 COLUMNS = (
-    "environment", "knobs", "learner", "params", "family", "judged_family", "expected", "expected_reason",
+    "environment", "knobs", "graph", "learner", "params", "family", "judged_family", "expected", "expected_reason",
     "seed", "n_train", "rung", "regime", "metric", "value", "true_value", "se", "status", "message",
     "fit_seconds", "predict_seconds",
 )
@@ -99,7 +101,8 @@ def cell_seeds(seed: int, n_train: int) -> tuple[int, int, int]:
 
 
 def evaluate(env, learners, n_train: int | Sequence[int] = 2000, seeds: Iterable[int] = (0,),
-             n_test: int = 1000, errors: str = "raise", support=None) -> pd.DataFrame:
+             n_test: int = 1000, errors: str = "raise", support=None, graph="true", refuters=None,
+             refuter_simulations: int = 20) -> pd.DataFrame:
     """Fit each learner on ``env``'s observational data and score it on the three rungs.
 
     Parameters
@@ -124,6 +127,18 @@ def evaluate(env, learners, n_train: int | Sequence[int] = 2000, seeds: Iterable
         outside the training support (status ``unsupported``), ``"warn"`` answers it and
         records the :class:`~causalab.SupportWarning` in the row's message. None: the policy
         in force (default ``"raise"`` with ``min_units=10``).
+    graph : {"true", "drop_confounder", "reverse_edge", "add_collider", "discovered"} or callable
+        The graph each learner is fitted on (see :mod:`causalab.evaluation.graphs`); it is
+        always scored against the real environment's truth. The ``graph`` column holds the
+        variant's name. A variant that does not apply to the environment gives a ``fit`` row
+        with status ``unsupported``. Under a wrong graph the environment's expectations (which
+        assume the true one) are not stated: ``expected`` is empty.
+    refuters : list of str or None
+        DoWhy refuters to run on each fitted learner's average effect (names in
+        :data:`causalab.evaluation.refute.REFUTERS`; see :mod:`causalab.evaluation.refute`):
+        rows with rung ``"refute"``. None (default): none, and no cost.
+    refuter_simulations : int
+        DoWhy's ``num_simulations`` for each refuter (DoWhy's default is 100).
 
     Returns
     -------
@@ -132,14 +147,19 @@ def evaluate(env, learners, n_train: int | Sequence[int] = 2000, seeds: Iterable
     """
     from ..envs.registry import make
 
+    graph_label(graph)  # bad input is refused before any work
+    refuters, refuter_simulations = check_refuters(refuters), check_simulations(refuter_simulations)
     env = make(env) if isinstance(env, str) else env
+    if callable(graph) and not isinstance(graph, str):
+        variant_task(env.task, graph)  # a user's graph function is checked once, up front (typed errors)
     learners = [learners] if not isinstance(learners, (list, tuple)) else list(learners)
     sizes = [n_train] if isinstance(n_train, (int, np.integer)) else list(n_train)
     rows = []
     for n in sizes:
         for seed in seeds:
             for learner in learners:
-                rows += evaluate_cell(env, learner, seed, n, n_test=n_test, errors=errors, support=support)
+                rows += evaluate_cell(env, learner, seed, n, n_test=n_test, errors=errors, support=support,
+                                      graph=graph, refuters=refuters, refuter_simulations=refuter_simulations)
     return to_frame(rows)
 
 
@@ -175,28 +195,35 @@ def _recording():
 
 def to_frame(rows) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    frame["graph"] = frame["graph"].fillna("true")  # rows stored before graph variants existed
     for col in ("value", "true_value", "se", "fit_seconds", "predict_seconds"):
         frame[col] = frame[col].astype(np.float64)
     return frame
 
 
 def evaluate_cell(env, learner, seed: int, n_train: int, n_test: int = 1000, errors: str = "raise",
-                  support=None) -> list[dict]:
-    """The rows of one cell (see the module docstring); ``support`` as in :func:`evaluate`."""
+                  support=None, graph="true", refuters=None, refuter_simulations: int = 20) -> list[dict]:
+    """The rows of one cell (see the module docstring); ``support``, ``graph``, ``refuters``
+    and ``refuter_simulations`` as in :func:`evaluate`."""
     if errors not in ("raise", "record"):
         raise InvalidValueError(f"errors must be 'raise' or 'record', got {errors!r}")
+    graph_label(graph)
+    refuters, refuter_simulations = check_refuters(refuters), check_simulations(refuter_simulations)
     with _support_context(support):
-        return _evaluate_cell(env, learner, seed, n_train, n_test, errors)
+        return _evaluate_cell(env, learner, seed, n_train, n_test, errors, graph, refuters, refuter_simulations)
 
 
-def _evaluate_cell(env, learner, seed, n_train, n_test, errors) -> list[dict]:
+def _evaluate_cell(env, learner, seed, n_train, n_test, errors, graph="true", refuters=(),
+                   refuter_simulations=20) -> list[dict]:
     train_seed, test_seed, learner_seed = cell_seeds(seed, n_train)
     label, params = learner_label(learner), _json(learner.get_params())
     learner = clone(learner)
     if "seed" in learner.get_params():
         learner.set_params(seed=learner_seed)
+    template = clone(learner)  # unfitted, seeded: what a refuter's re-fit clones
+    graph_name = graph_label(graph)
     base = {
-        "environment": env.id or type(env).__name__, "knobs": _json(env.knobs), "learner": label,
+        "environment": env.id or type(env).__name__, "knobs": _json(env.knobs), "graph": graph_name, "learner": label,
         "params": params, "family": learner.tags.family, "judged_family": learner.tags.family,
         "expected": "", "expected_reason": "", "seed": int(seed), "n_train": int(n_train), "fit_seconds": np.nan,
     }
@@ -214,10 +241,11 @@ def _evaluate_cell(env, learner, seed, n_train, n_test, errors) -> list[dict]:
     train = env.sample(n_train, seed=train_seed)
     start = time.perf_counter()
     try:
+        fit_task = variant_task(task, graph, train)  # the graph the learner is told; the truth stays the env's
         with _recording() as fit_warnings:
-            learner.fit(train, task)
+            learner.fit(train, fit_task)
     except (NotIdentifiedError, UnsupportedQueryError) as exc:
-        base.update(_judge(env, learner))
+        base.update(_judge(env, learner, graph_name))
         status = "not_identified" if isinstance(exc, NotIdentifiedError) else "unsupported"
         add("fit", "", "fit", status=status, message=str(exc))
         return rows
@@ -227,7 +255,7 @@ def _evaluate_cell(env, learner, seed, n_train, n_test, errors) -> list[dict]:
         add("fit", "", "fit", status="error", message=f"{type(exc).__name__}: {exc}")
         return rows
     base["fit_seconds"] = time.perf_counter() - start
-    base.update(_judge(env, learner))
+    base.update(_judge(env, learner, graph_name))
     overlap_note = [w for w in fit_warnings if w.startswith(OverlapWarning.__name__)]
     fit_notes += [f"{w} (at fit)" for w in fit_warnings if w not in overlap_note]
     overlap = getattr(learner, "overlap_", None)
@@ -356,6 +384,9 @@ def _evaluate_cell(env, learner, seed, n_train, n_test, errors) -> list[dict]:
                                                        - learner.predict_do(blind, {treatment: lo})).to_numpy())
             if got:
                 add(2, "cate", "pehe", metrics.pehe(got[0], cate), predict_seconds=got[1], message=got[2])
+    if refuters:  # opt-in: DoWhy's refuters on the learner's average effect (causalab.evaluation.refute)
+        refute_cell(add, learner, template, fit_task, train, hi, lo, float(truth["ate"]) if "ate" in truth else None,
+                    refuters, seed=train_seed, n_simulations=refuter_simulations, errors=errors)
     return rows
 
 
@@ -434,7 +465,7 @@ def _per_unit(regime, world_do, env):
     return out
 
 
-def _judge(env, learner) -> dict:
+def _judge(env, learner, graph: str = "true") -> dict:
     """Which family the learner acted as here, and what the environment expects of it.
 
     The evaluator judges a learner by what it was fed: a correlational learner fed the
@@ -463,6 +494,10 @@ def _judge(env, learner) -> dict:
     if family == "backdoor" and getattr(learner, "adjustment_set_", None) == []:
         family = "naive"  # identification found nothing to adjust for: the plain contrast
     expected = env.expected.get(family)
+    if graph != "true" and expected is not None:  # the environment's expectations assume the true graph
+        return {"judged_family": family, "expected": "",
+                "expected_reason": f"fitted on the graph {graph!r}; the environment's expectation "
+                                   f"({'succeeds' if expected[0] else 'fails'}: {expected[1]}) assumes the true one"}
     return {"judged_family": family, "expected": "" if expected is None else ("succeeds" if expected[0] else "fails"),
             "expected_reason": "" if expected is None else expected[1]}
 

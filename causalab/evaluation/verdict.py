@@ -12,6 +12,13 @@ VERDICT_COLUMNS = ("environment", "knobs", "learner", "judged_family", "expected
                    "n_seeds", "ate", "true_ate", "ate_error", "tolerance", "observed", "verdict")
 #: beside each verdict, the per-unit causal error behind it (see :mod:`causalab.evaluation.excess`)
 VERDICT_COLUMNS += ("do_excess", "survival")
+#: the graph the learner was fitted on, and the refuters that flagged it (see :mod:`causalab.evaluation.refute`)
+VERDICT_COLUMNS += ("graph", "refuted")
+
+
+def tolerance(sd_y: float, truth: float, se_seeds: float = 0.0, se_truth: float = 0.0) -> float:
+    """The verdict's tolerance on an ATE error: max(0.05 sd(Y), 0.1 |ATE|) + 2 SE(seeds) + 2 SE(truth)."""
+    return max(0.05 * sd_y, 0.1 * abs(truth)) + 2 * se_seeds + 2 * se_truth
 
 
 def verdicts(results: pd.DataFrame) -> pd.DataFrame:
@@ -41,12 +48,19 @@ def verdicts(results: pd.DataFrame) -> pd.DataFrame:
     the learner's features: causal error without the noise), and ``survival``, the mean of
     the survival ratio (1: the error grows under do() no more than the noise does). An ATE
     can be right on average while ``do_excess`` shows unit-level answers that are not.
+
+    ``graph``: the graph the learner was fitted on (``cl.evaluate(graph=...)``; a learner on a
+    wrong graph gets its own verdict, with no expectation stated). ``refuted``: the refuters
+    that flagged its estimate, as ``"name k/n"`` (flagged in k of n seeds), when refuters ran.
+    The refuters' scorecard against the truth (:func:`causalab.evaluation.refuter_scorecard`)
+    is in ``.attrs["refuter_scorecard"]`` of the returned table.
     """
     if not isinstance(results, pd.DataFrame) or list(results.columns) != list(COLUMNS):
         raise ValueError("verdicts needs a result table from causalab.evaluate")
     out = []
     labels = label_map(results)
-    for (env_id, knobs, learner), group in results.groupby(["environment", "knobs", "learner"], sort=False):
+    for (env_id, knobs, graph, learner), group in results.groupby(["environment", "knobs", "graph", "learner"],
+                                                                  sort=False):
         first = group.iloc[0]
         n = int(group["n_train"].max())
         at_n = group[group["n_train"] == n]
@@ -54,7 +68,7 @@ def verdicts(results: pd.DataFrame) -> pd.DataFrame:
                "judged_family": first["judged_family"],
                "expected": first["expected"], "expected_reason": first["expected_reason"], "n_train": n,
                "n_seeds": int(at_n["seed"].nunique()), "ate": np.nan, "true_ate": np.nan, "ate_error": np.nan,
-               "tolerance": np.nan}
+               "tolerance": np.nan, "graph": graph, "refuted": _refuted(at_n)}
         for column, metric in (("do_excess", "do_bias_rmse"), ("survival", "survival")):
             values = at_n.loc[(at_n["metric"] == metric) & (at_n["status"] == "ok"), "value"]
             row[column] = float(values.mean()) if len(values) else np.nan
@@ -69,7 +83,7 @@ def verdicts(results: pd.DataFrame) -> pd.DataFrame:
             sd_y = float(at_n.loc[at_n["metric"] == "outcome_sd", "value"].mean())
             se_seeds = values.std(ddof=1) / np.sqrt(len(values)) if len(values) > 1 else 0.0
             se_truth = float(ate["se"].iloc[0]) if np.isfinite(ate["se"].iloc[0]) else 0.0
-            tol = max(0.05 * sd_y, 0.1 * abs(truth)) + 2 * se_seeds + 2 * se_truth
+            tol = tolerance(sd_y, truth, se_seeds, se_truth)
             error = float(values.mean() - truth)
             row.update(ate=float(values.mean()), true_ate=truth, ate_error=error, tolerance=tol)
             observed = "succeeds" if abs(error) <= tol else "fails"
@@ -85,4 +99,16 @@ def verdicts(results: pd.DataFrame) -> pd.DataFrame:
             verdict = "as expected" if observed == expected else "MISMATCH"
         row["verdict"] = verdict
         out.append(row)
-    return pd.DataFrame(out, columns=list(VERDICT_COLUMNS))
+    table = pd.DataFrame(out, columns=list(VERDICT_COLUMNS))
+    if (results["rung"] == "refute").any():
+        from .refute import refuter_scorecard
+
+        table.attrs["refuter_scorecard"] = refuter_scorecard(results)
+    return table
+
+
+def _refuted(rows: pd.DataFrame) -> str:
+    flags = rows[(rows["rung"] == "refute") & (rows["metric"] == "flagged") & (rows["status"] == "ok")]
+    parts = [f"{name} {int(g['value'].sum())}/{len(g)}" for name, g in flags.groupby("regime", sort=False)
+             if g["value"].sum() > 0]
+    return ", ".join(parts)

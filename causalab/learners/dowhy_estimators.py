@@ -6,6 +6,12 @@ estimator; nothing is rewritten here (but for Backdoor's optional ``matching_tie
 When the estimand is not identified the learner raises :class:`~causalab.NotIdentifiedError`
 saying why, never a number.
 
+Fitted DoWhy objects: ``estimand_`` (DoWhy's ``IdentifiedEstimand``), ``estimator_``,
+``estimate_`` (the ``CausalEstimate`` of do(T=1) against do(T=0)) and ``causal_model_`` (the
+``CausalModel``, holding the data as DoWhy saw it), so DoWhy's refuters run on the very fit
+(``causal_model_.refute_estimate(estimand_, estimate_, ...)``; see
+:mod:`causalab.evaluation.refute`).
+
 Variable types at the boundary: a categorical variable (more than two levels) is handed to
 DoWhy as a pandas categorical over the task's levels, which DoWhy's estimators one-hot encode
 (first level dropped) wherever it is a treatment, a confounder or an effect modifier; never
@@ -110,6 +116,9 @@ class _DoWhyLearner(Learner):
             except ValueError as exc:  # e.g. "Only singleton frontdoor variables are supported"
                 raise UnsupportedQueryError(f"DoWhy's {self._method()} cannot estimate this effect: {exc}") from exc
         self.estimand_, self.estimator_ = estimand, estimate.estimator
+        # DoWhy's own objects, so DoWhy's refuters can run on this fit as a user would run them
+        # (causalab.evaluation.refute): the model (holding the data as DoWhy saw it) and the estimate
+        self.causal_model_, self.estimate_ = model, estimate
         self.slope_ = float(estimate.value)  # effect of do(T=1) against do(T=0)
         self._train_ = data  # numeric; _to_dowhy gives DoWhy its own copy on each call
         self.y_mean_ = float(data[task.outcome].mean())

@@ -240,3 +240,32 @@ def counterfactual_figure(env, learners, n_train: int = 2000, seed: int = 0, n_u
     ax.legend(fontsize=6)
     fig.tight_layout()
     return fig
+
+
+def refuter_figure(results: pd.DataFrame):
+    """The refuter scorecard (:func:`causalab.evaluation.refuter_scorecard`): per refuter, the
+    share of truly wrong estimates it flagged (sensitivity) beside the share of truly right
+    ones it flagged (false alarms). A useful refuter has a tall first bar and a short second
+    one. Returns None when no refuter ran."""
+    from ..evaluation.refute import refuter_scorecard
+
+    card = refuter_scorecard(results)
+    card = card[card["cells"] > 0]
+    if not len(card):
+        return None
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(max(5.0, 1.1 * len(card) + 2), 3.6))
+    x = np.arange(len(card))
+    ax.bar(x - 0.2, card["sensitivity"].fillna(0), 0.4, color="#2ca02c",
+           label="flags truly wrong estimates (sensitivity)")
+    ax.bar(x + 0.2, card["false_alarms"].fillna(0), 0.4, color="#d62728",
+           label="flags truly right estimates (false alarms)")
+    for i, row in enumerate(card.itertuples(index=False)):
+        ax.text(i, 1.02, f"{row.truly_wrong} wrong / {row.truly_right} right", ha="center", fontsize=6)
+    ax.set_xticks(x, [_short(r, 22) for r in card["refuter"]], rotation=30, ha="right", fontsize=8)
+    ax.set_ylim(0, 1.12)
+    ax.set_ylabel("share of cells flagged")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_title("Refuters scored against the truth", fontsize=11)
+    fig.tight_layout()
+    return fig

@@ -12,7 +12,9 @@ import numpy as np
 import pandas as pd
 
 from ..evaluation.evaluate import COLUMNS
+from ..evaluation.graphs import graph_degradation
 from ..evaluation.knobs import label_map
+from ..evaluation.refute import refuter_scorecard, sensitivity_table
 from ..evaluation.verdict import verdicts
 from ..exceptions import InvalidValueError
 from . import figures as F
@@ -31,7 +33,10 @@ def leaderboard(results: pd.DataFrame) -> pd.DataFrame:
     ``cf_error``, the raw counterfactual error (RMSE, or 1 - accuracy for a discrete
     outcome); the verdict. Sorted by environment, knob setting (in the order run), then
     |ATE error|. ``knobs`` labels the knobs that vary within the environment (``""`` when it
-    ran at one setting), so a sweep's settings are separate rows, never averaged together."""
+    ran at one setting), so a sweep's settings are separate rows, never averaged together.
+    A learner fitted on a wrong graph (``cl.evaluate(graph=...)``) is its own row, labelled
+    ``"Learner() [graph=name]"``."""
+    results = graph_labelled(results)
     ok = results[results["status"] == "ok"]
     at_max = ok[ok["n_train"] == ok.groupby(["environment", "knobs"])["n_train"].transform("max")]
     labels = label_map(results)
@@ -72,6 +77,7 @@ def overlap_table(results: pd.DataFrame) -> pd.DataFrame:
     propensity outside the clipping bounds, the mean effective sample size of the
     inverse-propensity weights (and its share of n), and ``"poor"`` when any seed warned."""
     rows = []
+    results = graph_labelled(results)
     rated = results[(results["regime"] == "overlap") & (results["status"] == "ok")]
     labels = label_map(results)  # one row per knob setting, as in the leaderboard
     for (env_id, knobs, learner), g in rated.groupby(["environment", "knobs", "learner"], sort=False):
@@ -83,6 +89,17 @@ def overlap_table(results: pd.DataFrame) -> pd.DataFrame:
         rows.append({"environment": env_id, "knobs": labels[(env_id, knobs)], "learner": learner, "n_train": n,
                      "share_clipped": share, "ess": ess, "ess_share": ess / n, "overlap": "poor" if poor else "ok"})
     return pd.DataFrame(rows, columns=list(OVERLAP_COLUMNS))
+
+
+def graph_labelled(results: pd.DataFrame) -> pd.DataFrame:
+    """The table with each learner fitted on a wrong graph labelled ``"Learner() [graph=name]"``
+    and its graph set to ``"true"`` (so that tables and figures keyed by learner keep every
+    graph variant apart); the table itself when every learner had the true graph."""
+    wrong = results["graph"] != "true"
+    if not wrong.any():
+        return results
+    learner = results["learner"].where(~wrong, results["learner"] + " [graph=" + results["graph"] + "]")
+    return results.assign(learner=learner, graph="true")
 
 
 class Report:
@@ -107,14 +124,21 @@ class Report:
         self.leaderboard = leaderboard(results)
         self.verdicts = verdicts(results)
         self.overlap = overlap_table(results)
-        self.other_metrics = other_metrics(results)
-        self.estimates = estimates_table(results)
-        self.problems = problems(results)
+        shown = graph_labelled(results)  # graph variants apart, in the tables and figures keyed by learner
+        self.other_metrics = other_metrics(shown)
+        self.estimates = estimates_table(shown)
+        self.problems = problems(shown)
+        # refuters and wrong graphs (opt-in: empty tables when the run had none)
+        self.refuter_scorecard = refuter_scorecard(results)
+        self.sensitivity = sensitivity_table(results)
+        self.graph_degradation = graph_degradation(results)
         self.figures, self.skipped = {}, []
-        self._figure("ATE estimates against the truth", F.ate_figure, results)
-        self._figure("Survival under intervention", F.survival_figure, results)
-        self._figure("Learning curves", F.learning_curve_figure, results)
-        self._figure("Knob sweeps", F.sweep_figure, results)
+        self._figure("ATE estimates against the truth", F.ate_figure, shown)
+        self._figure("Survival under intervention", F.survival_figure, shown)
+        self._figure("Learning curves", F.learning_curve_figure, shown)
+        self._figure("Knob sweeps", F.sweep_figure, shown)
+        if len(self.refuter_scorecard):
+            self._figure("Refuters scored against the truth", F.refuter_figure, results)
         for env in envs or []:
             name = env.id or type(env).__name__
             self._figure(f"{name}: the graph", F.dag_figure, env)
@@ -141,6 +165,18 @@ class Report:
         if fig is not None:  # None: the figure does not apply (e.g. learning curves of one training size)
             self.figures[name] = fig
 
+    def _extra_tables(self):
+        """(title, note, table) of the opt-in sections that have rows: the refuter scorecard,
+        the sensitivity analysis beside the exact bias, and the degradation on wrong graphs."""
+        out = []
+        if len(self.refuter_scorecard):
+            out.append(("Refuters scored against the truth", _REFUTER_NOTE, self.refuter_scorecard))
+        if len(self.sensitivity):
+            out.append(("Sensitivity analysis beside the exact bias", _SENSITIVITY_NOTE, self.sensitivity))
+        if len(self.graph_degradation):
+            out.append(("Wrong graphs", _GRAPH_NOTE, self.graph_degradation))
+        return out
+
     def mismatches(self) -> pd.DataFrame:
         """The verdict rows where a learner did not behave as the environment says it should."""
         return self.verdicts[self.verdicts["verdict"] == "MISMATCH"]
@@ -148,12 +184,14 @@ class Report:
     def markdown(self) -> str:
         lines = [f"# {self.title}", "", _summary(self.results), "", "## Leaderboard", "",
                  _markdown_table(_shown(self.leaderboard)), "", "## Verdicts", "",
-                 _markdown_table(_shown(self.verdicts[["environment", "knobs", "learner", "judged_family", "expected",
-                                                       "observed", "ate_error", "tolerance", "do_excess",
-                                                       "verdict"]]))]
+                 _markdown_table(_shown(self.verdicts[["environment", "knobs", "graph", "learner", "judged_family",
+                                                       "expected", "observed", "ate_error", "tolerance", "do_excess",
+                                                       "refuted", "verdict"]]))]
         if len(self.mismatches()):
             lines += ["", f"**{len(self.mismatches())} mismatch(es)**: a learner behaved against its environment's "
                           "stated expectation. Each is a bug or a lesson."]
+        for title, note, table in self._extra_tables():
+            lines += ["", f"## {title}", "", note, "", _markdown_table(_shown(table))]
         if len(self.overlap):
             lines += ["", "## Overlap", "", _OVERLAP_NOTE, "", _markdown_table(_shown(self.overlap))]
         if len(self.estimates):
@@ -173,9 +211,11 @@ class Report:
             parts.append(f"<p class='warn'><b>{len(self.mismatches())} mismatch(es)</b>: a learner behaved against "
                          "its environment's stated expectation. Each is a bug or a lesson.</p>")
         parts += ["<h2>Leaderboard</h2>", _html_table(_shown(self.leaderboard)), "<h2>Verdicts</h2>",
-                  _html_table(_shown(self.verdicts[["environment", "knobs", "learner", "judged_family", "expected",
-                                                    "expected_reason", "observed", "ate", "true_ate", "ate_error",
-                                                    "tolerance", "do_excess", "survival", "verdict"]]))]
+                  _html_table(_shown(self.verdicts[["environment", "knobs", "graph", "learner", "judged_family",
+                                                    "expected", "expected_reason", "observed", "ate", "true_ate", "ate_error",
+                                                    "tolerance", "do_excess", "survival", "refuted", "verdict"]]))]
+        for title, note, table in self._extra_tables():
+            parts += [f"<h2>{_e(title)}</h2>", f"<p>{_e(note)}</p>", _html_table(_shown(table))]
         if len(self.overlap):
             parts += ["<h2>Overlap</h2>", f"<p>{_e(_OVERLAP_NOTE)}</p>", _html_table(_shown(self.overlap))]
         if len(self.estimates):
@@ -219,6 +259,16 @@ class Report:
 _OVERLAP_NOTE = ("Propensity overlap of the learners that adjust for a set (binary treatment): share_clipped is the "
                  "share of training units whose estimated propensity lies outside the clipping bounds, ess the "
                  "effective sample size of the inverse-propensity weights; 'poor' when a fit warned.")
+
+
+_REFUTER_NOTE = ("Each DoWhy refuter run on each fitted learner's ATE: sensitivity is the share of truly wrong "
+                 "estimates it flagged, false_alarms the share of truly right ones it flagged; 'truly wrong' is the "
+                 "verdict's tolerance against the exact truth.")
+_SENSITIVITY_NOTE = ("The back-door linear regression's robustness value (Cinelli & Hazlett: the partial R2 a hidden "
+                     "confounder needs with both treatment and outcome to explain the estimate away) and E-value, "
+                     "beside the estimate's exact bias.")
+_GRAPH_NOTE = ("Learners fitted on a wrong graph, scored against the real truth: degradation = |ATE error on the "
+               "variant| - |ATE error on the true graph| (positive: the wrong graph hurt).")
 
 
 def report(results: pd.DataFrame, envs=None, learners=None, title: str = "causalab report") -> Report:
@@ -314,8 +364,13 @@ def _summary(results) -> str:
 
 
 def _shown(table: pd.DataFrame) -> pd.DataFrame:
-    """The table as shown: without its ``knobs`` column when no knob varies (every label empty)."""
-    return table.drop(columns="knobs") if "knobs" in table and table["knobs"].eq("").all() else table
+    """The table as shown: without its ``knobs`` column when no knob varies (every label empty),
+    its ``graph`` column when every learner had the true graph, its ``refuted`` column when no
+    refuter flagged anything."""
+    for column, empty in (("knobs", ""), ("graph", "true"), ("refuted", "")):
+        if column in table and table[column].eq(empty).all():
+            table = table.drop(columns=column)
+    return table
 
 
 def _fmt(v):

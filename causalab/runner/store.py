@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS cells (
 """
 
 #: what defines a cell in its rows (the store's key also hashes the test size and learner class)
-CELL_IDENTITY = ("environment", "knobs", "learner", "params", "seed", "n_train")
+CELL_IDENTITY = ("environment", "knobs", "graph", "learner", "params", "seed", "n_train")
 
 
 class ResultStore:
@@ -107,7 +107,9 @@ class ResultStore:
             rows = json.loads(blob)
             if not rows:
                 continue
-            identity = tuple(json.dumps(rows[0].get(k), sort_keys=True) for k in CELL_IDENTITY)
+            # rows stored before graph variants existed were fitted on the true graph
+            identity = tuple(json.dumps(rows[0].get(k, "true" if k == "graph" else None), sort_keys=True)
+                             for k in CELL_IDENTITY)
             cells.pop(identity, None)  # the later write wins and takes the later place
             cells[identity] = rows
         return [row for rows in cells.values() for row in rows]

@@ -12,28 +12,37 @@ import pandas as pd
 
 from ..exceptions import InvalidValueError, did_you_mean
 from ..evaluation.evaluate import evaluate_cell, learner_label, to_frame
+from ..evaluation.graphs import graph_label, variant_task
+from ..evaluation.refute import check_refuters, check_simulations
 
 BACKENDS = ("loky", "threading", "sequential", "dask")
 
 
-def cell_key(env, learner, seed: int, n_train: int, n_test: int) -> str:
+def cell_key(env, learner, seed: int, n_train: int, n_test: int, graph="true", refuters=(),
+             refuter_simulations: int = 20) -> str:
     """Everything that defines a cell: environment id and knobs, learner class and
-    parameters, seed, sizes and causalab's version (new code, new cells)."""
+    parameters, seed, sizes, the graph variant (``graph`` column), the refuters run with their
+    simulations, and causalab's version (new code, new cells). The defaults (the true graph,
+    no refuters) hash as cells did before graph variants and refuters existed."""
     from .. import __version__
 
     learner_cls = f"{type(learner).__module__}.{type(learner).__qualname__}"
     parts = [env.id or type(env).__name__, env.knobs, learner_cls, learner_label(learner), learner.get_params(),
              int(seed), int(n_train), int(n_test), __version__]
+    label = graph_label(graph)
+    if label != "true" or refuters:
+        parts += [label, list(refuters), int(refuter_simulations) if refuters else None]
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=repr).encode()).hexdigest()
 
 
-def _one(env, learner, seed, n_train, n_test, errors, key):
-    return key, evaluate_cell(env, learner, seed, n_train, n_test=n_test, errors=errors)
+def _one(env, learner, seed, n_train, n_test, errors, key, extra=None):
+    return key, evaluate_cell(env, learner, seed, n_train, n_test=n_test, errors=errors, **(extra or {}))
 
 
 def run(envs, learners, seeds: Iterable[int] = (0, 1, 2), n_train: int | Sequence[int] = 2000, n_test: int = 1000,
         n_jobs: int = 1, backend: str = "loky", store=None, errors: str = "raise",
-        progress: bool = True, knobs: Mapping[str, object] | None = None) -> pd.DataFrame:
+        progress: bool = True, knobs: Mapping[str, object] | None = None, graph="true", refuters=None,
+        refuter_simulations: int = 20) -> pd.DataFrame:
     """Evaluate every learner on every environment, seed and training size.
 
     ``knobs`` sweeps knobs: ``{"strength": [0, 1, 2]}`` builds each environment at every
@@ -46,6 +55,9 @@ def run(envs, learners, seeds: Iterable[int] = (0, 1, 2), n_train: int | Sequenc
     ``dask.distributed`` client through joblib's Dask backend; install ``causalab[dask]``).
     With ``store`` (a path), each finished cell's rows are written to SQLite at once and
     cells already there are skipped, so a killed sweep resumes where it stopped.
+
+    ``graph``, ``refuters`` and ``refuter_simulations`` as in :func:`causalab.evaluate` (a wrong
+    graph, DoWhy's refuters); both opt-in, and part of each cell's store key.
 
     Returns the result table (columns ``causalab.evaluation.COLUMNS``) in a fixed order
     (environment, size, seed, learner), whatever order the cells finished in;
@@ -60,15 +72,23 @@ def run(envs, learners, seeds: Iterable[int] = (0, 1, 2), n_train: int | Sequenc
         raise InvalidValueError(f"errors must be 'raise' or 'record', got {errors!r}")
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0:
         raise InvalidValueError(f"n_jobs must be a non-zero int (-1: every core), got {n_jobs!r}")
+    graph_label(graph)
+    refuters, refuter_simulations = check_refuters(refuters), check_simulations(refuter_simulations)
+    extra = {"graph": graph, "refuters": refuters, "refuter_simulations": refuter_simulations} \
+        if graph != "true" or refuters else None
     envs = [envs] if isinstance(envs, str) or not isinstance(envs, (list, tuple)) else list(envs)
     envs = [make(e) if isinstance(e, str) else e for e in envs]
+    if callable(graph) and not isinstance(graph, str):
+        for env in envs:
+            variant_task(env.task, graph)  # a user's graph function is checked up front (typed errors)
     if knobs is not None:
         envs = [at for env in envs for at in knob_grid(env, knobs)]
     learners = [learners] if not isinstance(learners, (list, tuple)) else list(learners)
     sizes = [n_train] if isinstance(n_train, (int, np.integer)) else list(n_train)
     seeds = list(seeds)
     cells = [(env, learner, seed, n) for env in envs for n in sizes for seed in seeds for learner in learners]
-    keys = [cell_key(env, learner, seed, n, n_test) for env, learner, seed, n in cells]
+    keys = [cell_key(env, learner, seed, n, n_test, graph, refuters, refuter_simulations)
+            for env, learner, seed, n in cells]
 
     db = ResultStore(store) if store is not None else None
     done = db.keys() if db is not None else set()
@@ -76,7 +96,7 @@ def run(envs, learners, seeds: Iterable[int] = (0, 1, 2), n_train: int | Sequenc
     pending = [(cell, key) for cell, key in zip(cells, keys) if key not in results]
     bar = _progress(len(cells), len(cells) - len(pending), progress)
     try:
-        for key, rows in _execute(pending, n_test, errors, n_jobs, backend):
+        for key, rows in _execute(pending, n_test, errors, n_jobs, backend, extra):
             results[key] = rows
             if db is not None:
                 first = rows[0]
@@ -116,16 +136,17 @@ def knob_grid(env, knobs: Mapping[str, object]) -> list:
     return out
 
 
-def _execute(pending, n_test, errors, n_jobs, backend):
+def _execute(pending, n_test, errors, n_jobs, backend, extra=None):
     if not pending:
         return
     if n_jobs == 1 or backend == "sequential":
         for (env, learner, seed, n), key in pending:
-            yield _one(env, learner, seed, n, n_test, errors, key)
+            yield _one(env, learner, seed, n, n_test, errors, key, extra)
         return
     from joblib import Parallel, delayed, parallel_config
 
-    jobs = (delayed(_one)(env, learner, seed, n, n_test, errors, key) for (env, learner, seed, n), key in pending)
+    jobs = (delayed(_one)(env, learner, seed, n, n_test, errors, key, extra)
+            for (env, learner, seed, n), key in pending)
     with parallel_config(backend=backend, n_jobs=n_jobs):
         yield from Parallel(return_as="generator_unordered")(jobs)
 
@@ -159,6 +180,7 @@ def load(store, version=...) -> pd.DataFrame:
                                     f"it has {list(versions)}")
         rows = db.all_rows(version)
     table = to_frame(rows)
-    cells = table.groupby(["environment", "knobs", "learner", "params", "seed", "n_train"]).ngroups if len(table) else 0
+    cells = table.groupby(["environment", "knobs", "graph", "learner", "params", "seed", "n_train"]).ngroups \
+        if len(table) else 0
     table.attrs.update(version=version, versions=versions, left_out_cells=sum(versions.values()) - cells)
     return table
