@@ -208,7 +208,7 @@ def _run(args) -> int:
     start = time.perf_counter()
     results = run(envs, learners, seeds=seeds, n_train=sizes, n_jobs=args.jobs, backend=args.backend,
                   store=out / "results.sqlite", errors="record", progress=not args.quiet, knobs=knobs,
-                  graph=args.graph, refuters=_csv(args.refuters) if args.refuters else None,
+                  graph=args.graph_variant, refuters=_csv(args.refuters) if args.refuters else None,
                   refuter_simulations=args.refuter_simulations)
     results.to_csv(out / "results.csv", index=False)
     from .evaluation import verdicts
@@ -363,7 +363,7 @@ def main(argv=None) -> int:
     p_run.add_argument("--figures", type=int, default=2,
                        help="environments that get per-environment figures (DAG, dose-response, counterfactuals)")
     p_run.add_argument("--quiet", action="store_true", help="no progress bar")
-    p_run.add_argument("--graph", default="true",
+    p_run.add_argument("--graph-variant", default="true", dest="graph_variant",
                        help="the graph learners are fitted on: true (default), drop_confounder, reverse_edge, "
                             "add_collider, discovered; always scored against the real truth")
     p_run.add_argument("--refuters", help="comma-separated DoWhy refuters to run on every fitted learner (opt-in, "

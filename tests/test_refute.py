@@ -96,7 +96,7 @@ def test_bad_graph_or_refuter_is_a_typed_error_naming_it(kwargs, error, text):
 def test_cli_refuses_an_unknown_refuter_or_graph(tmp_path, capsys):
     from causalab.cli import main
 
-    for flag, value in (("--refuters", "placebo"), ("--graph", "wrong")):
+    for flag, value in (("--refuters", "placebo"), ("--graph-variant", "wrong")):
         assert main(["run", "--envs", "Confounding-v0", "--learners", "backdoor", "--seeds", "1", flag, value,
                      "--out", str(tmp_path), "--quiet"]) == 2
         assert repr(value) in capsys.readouterr().err
