@@ -12,7 +12,9 @@ EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples" / "scripts")
 @pytest.mark.parametrize("script", EXAMPLES, ids=lambda p: p.name)
 def test_example_runs(script, tmp_path):
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path,
-                         env={"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin"})
+                         env={"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin", "CAUSALAB_FAST": "1",
+                                      # one thread: two xdist workers share two cores
+                                      "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"})
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.strip()
 

@@ -5,12 +5,15 @@ stored-noise truth of 1,000 units) next to the truth: where a learner refuses (i
 assumptions do not hold), the refusal is printed. A script to copy when you script your own
 experiments.
 
-Run: ``python examples/scripts/neural_learners.py [--n 4000]``
+Run: ``python examples/scripts/neural_learners.py [--n 4000]``. With ``CAUSALAB_FAST=1`` (as the
+test suite runs it) it trains on 400 rows for fewer epochs: the numbers are then noisier, the
+code path the same.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import warnings
 
 import numpy as np
@@ -23,19 +26,22 @@ warnings.filterwarnings("ignore")
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--n", type=int, default=3000, help="training rows")
+    fast = os.environ.get("CAUSALAB_FAST") == "1"
+    parser.add_argument("--n", type=int, default=400 if fast else 3000, help="training rows")
     args = parser.parse_args()
+    epochs = 0.2 if fast else 1.0  # share of the full epochs
     setups = {
         "Confounding-v0": dict(nonlinear=True),
         "HeterogeneousEffects-v0": {},
         "ProxyConfounder-v0": {},
     }
-    learners = [MLP(features="treatment", max_epochs=60), SLearner(), NeuralSCM(), TARNet(max_epochs=100),
-                DragonNet(max_epochs=100), CEVAE(num_epochs=20, hidden_dim=64)]
+    learners = [MLP(features="treatment", max_epochs=int(60 * epochs)), SLearner(),
+                NeuralSCM(max_epochs=int(NeuralSCM().max_epochs * epochs)), TARNet(max_epochs=int(100 * epochs)),
+                DragonNet(max_epochs=int(100 * epochs)), CEVAE(num_epochs=int(20 * epochs), hidden_dim=64)]
     for env_id, knobs in setups.items():
         env = cl.make(env_id, **knobs)
         data = env.sample(args.n, seed=0)
-        world = env.sample_world(1000, seed=1)
+        world = env.sample_world(200 if fast else 1000, seed=1)
         treated = 1 if env.scm.mechanism(env.treatment).discrete else 1.0
         truth_cf = env.counterfactual(world, {env.treatment: treated})[env.outcome].to_numpy()
         print(f"\n{env_id} {knobs or ''}: true ATE {float(env.true_effects()['ate']):+.3f}")
