@@ -58,7 +58,7 @@ LEARNERS = [
     TLearner(GradientBoosting(max_iter=50)), SLearner(),
     TARNet(representation=(32,), head=(16,), max_epochs=40, batch_size=256),
     DragonNet(representation=(32,), head=(16,), max_epochs=40, batch_size=256),
-    CEVAE(hidden_dim=64, num_epochs=30), Invariant(domains="Z", steps=200),
+    CEVAE(hidden_dim=32, num_layers=2, num_epochs=10, num_samples=20), Invariant(domains="Z", steps=200),
     GraphDiscovery(NeuralSCM(hidden=(16,), max_epochs=60)),
 ]
 
