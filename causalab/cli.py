@@ -184,7 +184,8 @@ def _run(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     results = run(envs, learners, seeds=seeds, n_train=sizes, n_jobs=args.jobs, backend=args.backend,
-                  store=out / "results.sqlite", errors="record", progress=not args.quiet, knobs=knobs)
+                  store=out / "results.sqlite", errors="record", progress=not args.quiet, knobs=knobs,
+                  n_bootstrap=args.bootstrap)
     results.to_csv(out / "results.csv", index=False)
     from .evaluation import verdicts
     from .reporting import leaderboard
@@ -311,6 +312,9 @@ def main(argv=None) -> int:
     p_run.add_argument("--figures", type=int, default=2,
                        help="environments that get per-environment figures (DAG, dose-response, counterfactuals)")
     p_run.add_argument("--quiet", action="store_true", help="no progress bar")
+    p_run.add_argument("--bootstrap", type=int, default=0, metavar="N",
+                       help="bootstrap resamples for the effect intervals of learners without an analytic one "
+                            "(default 0: analytic intervals only; each resample refits the learner)")
     p_run.set_defaults(func=_run)
     p_report = sub.add_parser("report", help="rebuild report.html from a run's folder")
     p_report.add_argument("dir")

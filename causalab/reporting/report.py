@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..evaluation.evaluate import COLUMNS
+from ..evaluation.coverage import coverage_table
 from ..evaluation.knobs import label_map
 from ..evaluation.verdict import verdicts
 from ..exceptions import InvalidValueError
@@ -22,7 +23,8 @@ LEADERBOARD_COLUMNS = ("environment", "knobs", "learner", "acts_as", "ate_error"
 
 
 def leaderboard(results: pd.DataFrame) -> pd.DataFrame:
-    """One row per (environment, knob setting, learner): mean ATE error (estimate - truth);
+    """One row per (environment, knob setting, learner): mean ATE error (estimate - truth; the
+    ATT's where that is the environment's only truth, as on LaLonde-v0);
     ``do_excess``, the error under do() beyond the best possible answer from the learner's
     features (``do_bias_rmse``, 0 for an exact answer), and ``survival`` (1: the error grows
     under do() no more than the noise does), both averaged over the regimes; ``cf_excess``,
@@ -45,6 +47,8 @@ def leaderboard(results: pd.DataFrame) -> pd.DataFrame:
             return float(v.mean()) if len(v) else np.nan
 
         ate = s[s["metric"] == "ate"]
+        if not len(ate):  # a truth on the treated only (LaLonde): its ATT error
+            ate = s[s["metric"] == "att"]
         cf = mean("cf_rmse")
         if np.isnan(cf) and (s["metric"] == "cf_accuracy").any():
             cf = 1.0 - mean("cf_accuracy")
@@ -109,9 +113,12 @@ class Report:
         self.overlap = overlap_table(results)
         self.other_metrics = other_metrics(results)
         self.problems = problems(results)
+        self.coverage = coverage_table(results)
         self.figures, self.skipped = {}, []
         self._figure("ATE estimates against the truth", F.ate_figure, results)
         self._figure("Survival under intervention", F.survival_figure, results)
+        if len(self.coverage):
+            self._figure("Calibration: coverage of the 95% intervals", F.coverage_figure, self.coverage)
         self._figure("Learning curves", F.learning_curve_figure, results)
         self._figure("Knob sweeps", F.sweep_figure, results)
         for env in envs or []:
@@ -155,6 +162,8 @@ class Report:
                           "stated expectation. Each is a bug or a lesson."]
         if len(self.overlap):
             lines += ["", "## Overlap", "", _OVERLAP_NOTE, "", _markdown_table(_shown(self.overlap))]
+        if len(self.coverage):
+            lines += ["", "## Calibration", "", _COVERAGE_NOTE, "", _markdown_table(self.coverage)]
         if len(self.other_metrics):
             lines += ["", "## Other measures", "", _markdown_table(self.other_metrics)]
         if len(self.problems):
@@ -174,6 +183,8 @@ class Report:
                                                     "tolerance", "do_excess", "survival", "verdict"]]))]
         if len(self.overlap):
             parts += ["<h2>Overlap</h2>", f"<p>{_e(_OVERLAP_NOTE)}</p>", _html_table(_shown(self.overlap))]
+        if len(self.coverage):
+            parts += ["<h2>Calibration</h2>", f"<p>{_e(_COVERAGE_NOTE)}</p>", _html_table(self.coverage)]
         if len(self.other_metrics):
             parts += ["<h2>Other measures</h2>", _html_table(self.other_metrics)]
         if len(self.problems):
@@ -211,6 +222,10 @@ class Report:
 _OVERLAP_NOTE = ("Propensity overlap of the learners that adjust for a set (binary treatment): share_clipped is the "
                  "share of training units whose estimated propensity lies outside the clipping bounds, ess the "
                  "effective sample size of the inverse-propensity weights; 'poor' when a fit warned.")
+_COVERAGE_NOTE = ("Share of the learners' nominal 95% intervals (ATE, ATT, ATC) that held the truth, over seeds and "
+                  "environments; *_valid: only where the environment expects the learner to succeed. A calibrated "
+                  "interval covers 95% within 2 binomial standard errors. Learners whose interval is a bootstrap "
+                  "appear only when the run asked for resamples (causalab run --bootstrap N).")
 
 
 def report(results: pd.DataFrame, envs=None, learners=None, title: str = "causalab report") -> Report:
@@ -219,12 +234,14 @@ def report(results: pd.DataFrame, envs=None, learners=None, title: str = "causal
 
 
 #: answers scored against a truth that neither the leaderboard nor the verdicts show
-OTHER_METRICS = ("shift", "ett", "pehe", "ate_covered")
+OTHER_METRICS = ("shift", "att", "atc", "pehe")
 
 
 def other_metrics(results: pd.DataFrame) -> pd.DataFrame:
     """The answered :data:`OTHER_METRICS` (real data's measured ``shift`` under each
-    perturbation, ``ett``, ``pehe``, interval coverage): mean value and truth per
+    perturbation, the effects on the treated and the controls ``att`` and ``atc``, ``pehe``;
+    interval coverage is the Calibration table, :func:`~causalab.evaluation.coverage_table`):
+    mean value and truth per
     (environment, learner, metric, regime) over seeds, at each environment's largest training size."""
     ok = results[(results["status"] == "ok") & results["metric"].isin(OTHER_METRICS)]
     ok = ok[ok["n_train"] == ok.groupby("environment")["n_train"].transform("max")]

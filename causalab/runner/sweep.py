@@ -16,24 +16,27 @@ from ..evaluation.evaluate import evaluate_cell, learner_label, to_frame
 BACKENDS = ("loky", "threading", "sequential", "dask")
 
 
-def cell_key(env, learner, seed: int, n_train: int, n_test: int) -> str:
-    """Everything that defines a cell: environment id and knobs, learner class and
-    parameters, seed, sizes and causalab's version (new code, new cells)."""
+def cell_key(env, learner, seed: int, n_train: int, n_test: int, n_bootstrap: int = 0) -> str:
+    """Everything that defines a cell: environment id and knobs (and declared ``types=``),
+    learner class and parameters, seed, sizes, bootstrap resamples and causalab's version
+    (new code, new cells)."""
     from .. import __version__
 
     learner_cls = f"{type(learner).__module__}.{type(learner).__qualname__}"
     parts = [env.id or type(env).__name__, env.knobs, learner_cls, learner_label(learner), learner.get_params(),
              int(seed), int(n_train), int(n_test), __version__]
+    if n_bootstrap or getattr(env, "types", None):  # absent by default, so existing keys stand
+        parts += [int(n_bootstrap), getattr(env, "types", None)]
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=repr).encode()).hexdigest()
 
 
-def _one(env, learner, seed, n_train, n_test, errors, key):
-    return key, evaluate_cell(env, learner, seed, n_train, n_test=n_test, errors=errors)
+def _one(env, learner, seed, n_train, n_test, errors, key, n_bootstrap=0):
+    return key, evaluate_cell(env, learner, seed, n_train, n_test=n_test, errors=errors, n_bootstrap=n_bootstrap)
 
 
 def run(envs, learners, seeds: Iterable[int] = (0, 1, 2), n_train: int | Sequence[int] = 2000, n_test: int = 1000,
         n_jobs: int = 1, backend: str = "loky", store=None, errors: str = "raise",
-        progress: bool = True, knobs: Mapping[str, object] | None = None) -> pd.DataFrame:
+        progress: bool = True, knobs: Mapping[str, object] | None = None, n_bootstrap: int = 0) -> pd.DataFrame:
     """Evaluate every learner on every environment, seed and training size.
 
     ``knobs`` sweeps knobs: ``{"strength": [0, 1, 2]}`` builds each environment at every
@@ -50,6 +53,7 @@ def run(envs, learners, seeds: Iterable[int] = (0, 1, 2), n_train: int | Sequenc
     Returns the result table (columns ``causalab.evaluation.COLUMNS``) in a fixed order
     (environment, size, seed, learner), whatever order the cells finished in;
     ``table.attrs["computed_cells"]`` counts the cells computed rather than read back.
+    ``n_bootstrap``: resamples for bootstrap intervals (see :func:`causalab.evaluate`).
     """
     from ..envs.registry import make
     from .store import ResultStore
@@ -68,7 +72,7 @@ def run(envs, learners, seeds: Iterable[int] = (0, 1, 2), n_train: int | Sequenc
     sizes = [n_train] if isinstance(n_train, (int, np.integer)) else list(n_train)
     seeds = list(seeds)
     cells = [(env, learner, seed, n) for env in envs for n in sizes for seed in seeds for learner in learners]
-    keys = [cell_key(env, learner, seed, n, n_test) for env, learner, seed, n in cells]
+    keys = [cell_key(env, learner, seed, n, n_test, n_bootstrap) for env, learner, seed, n in cells]
 
     db = ResultStore(store) if store is not None else None
     done = db.keys() if db is not None else set()
@@ -76,7 +80,7 @@ def run(envs, learners, seeds: Iterable[int] = (0, 1, 2), n_train: int | Sequenc
     pending = [(cell, key) for cell, key in zip(cells, keys) if key not in results]
     bar = _progress(len(cells), len(cells) - len(pending), progress)
     try:
-        for key, rows in _execute(pending, n_test, errors, n_jobs, backend):
+        for key, rows in _execute(pending, n_test, errors, n_jobs, backend, n_bootstrap):
             results[key] = rows
             if db is not None:
                 first = rows[0]
@@ -110,22 +114,24 @@ def knob_grid(env, knobs: Mapping[str, object]) -> list:
                                 f"{sorted(defaults)}.{did_you_mean(unknown[0], defaults)}")
     out = []
     for combo in itertools.product(*grid.values()):
-        new = type(env)(**{**env.knobs, **dict(zip(grid, combo))})
+        given = {"types": env.types} if getattr(env, "types", None) is not None else {}  # declared types kept
+        new = type(env)(**given, **{**env.knobs, **dict(zip(grid, combo))})
         new.id = env.id
         out.append(new)
     return out
 
 
-def _execute(pending, n_test, errors, n_jobs, backend):
+def _execute(pending, n_test, errors, n_jobs, backend, n_bootstrap=0):
     if not pending:
         return
     if n_jobs == 1 or backend == "sequential":
         for (env, learner, seed, n), key in pending:
-            yield _one(env, learner, seed, n, n_test, errors, key)
+            yield _one(env, learner, seed, n, n_test, errors, key, n_bootstrap)
         return
     from joblib import Parallel, delayed, parallel_config
 
-    jobs = (delayed(_one)(env, learner, seed, n, n_test, errors, key) for (env, learner, seed, n), key in pending)
+    jobs = (delayed(_one)(env, learner, seed, n, n_test, errors, key, n_bootstrap)
+            for (env, learner, seed, n), key in pending)
     with parallel_config(backend=backend, n_jobs=n_jobs):
         yield from Parallel(return_as="generator_unordered")(jobs)
 
