@@ -452,21 +452,6 @@ class Backdoor(_DoWhyLearner):
         gaps = {"att": y[t] - _tied_mean(ps[~t], y[~t], ps[t]), "atc": _tied_mean(ps[t], y[t], ps[~t]) - y[~t]}
         return float(np.concatenate([gaps["att"], gaps["atc"]]).mean() if estimand == "ate" else gaps[estimand].mean())
 
-    def _matching_average(self, data) -> float:
-        """DoWhy's propensity-score matching ATE (the unit-weighted mean of ATT and ATC), each
-        unit matched to every unit of the other arm at the nearest score, outcomes averaged."""
-        task = self.task_
-        with self._dowhy_call():
-            ps = np.asarray(self.estimator_.predict_proba(self._to_dowhy(data))[:, 1], dtype=np.float64)
-        ps = np.round(ps, 12)
-        t = data[task.treatment].to_numpy(dtype=np.float64) == 1
-        y = data[task.outcome].to_numpy(dtype=np.float64)
-        if t.all() or not t.any():
-            raise InvalidValueError(f"Backdoor(method='matching'): every unit has {task.treatment}="
-                                    f"{int(t[0])}; matching needs units in both arms")
-        gaps = np.concatenate([y[t] - _tied_mean(ps[~t], y[~t], ps[t]), _tied_mean(ps[t], y[t], ps[~t]) - y[~t]])
-        return float(gaps.mean())
-
     def _regression_interval(self, data, treated, control, value):
         """95% interval from the regression's covariance. The average effect is g'beta with
         g the mean difference of DoWhy's design rows at the two treatment values (effect

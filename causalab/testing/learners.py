@@ -283,9 +283,9 @@ def check_tags_honest(learner):
     if fitted.tags.effect_interval == "analytic":
         assert effect.interval is not None, "effect_interval='analytic' but effect() gave no interval"
     else:  # every learner gives an interval: a bootstrap one on request (the machinery only: two
-        # resamples of 300 rows, so that slow learners stay cheap)
+        # resamples of 150 rows, so that slow learners stay cheap)
         assert effect.interval is None, "a bootstrap interval without resamples asked for"
-        small = clone(learner).fit(data.iloc[:300], env.task)
+        small = clone(learner).fit(data.iloc[:150], env.task)
         effect = small.effect(1, 0, n_bootstrap=2, seed=0)
         assert effect.interval is not None and "bootstrap" in effect.method
     lo, hi = effect.interval
