@@ -157,3 +157,37 @@ def test_types_override_on_simulated_environments():
         cl.make("KidneyStones-v0", types={"S": "ordinal"})
     with pytest.raises(cl.InvalidValueError, match="levels"):
         cl.make("Confounding-v0", types={"Z": "categorical"})
+
+
+def test_matching_with_ties_averaged_gives_the_stratified_att_atc_and_ate():
+    # KidneyStones: one binary confounder S, so the propensity takes two values and matching each unit to
+    # every unit of the other arm at the nearest score is exact stratification on S, computed here by hand
+    env = cl.make("KidneyStones-v0")
+    data = env.sample(600, seed=0)
+    fitted = Backdoor("matching", matching_ties="average").fit(data, env.task)
+    t, y, s = (data[c].to_numpy() for c in ("T", "R", "S"))
+    gap = {v: y[(t == 1) & (s == v)].mean() - y[(t == 0) & (s == v)].mean() for v in (0, 1)}
+    for estimand, units in (("att", t == 1), ("atc", t == 0), ("ate", np.ones(len(t), dtype=bool))):
+        effect = fitted.effect(1, 0, estimand=estimand)
+        assert effect.value == pytest.approx(np.mean([gap[v] for v in s[units]]), abs=1e-12)
+        assert effect.estimand == estimand and effect.interval is None  # a bootstrap one on request only
+
+
+def test_a_knob_sweep_keeps_the_declared_types():
+    from causalab.runner.sweep import knob_grid
+
+    grid = knob_grid(cl.make("Confounding-v0", types={"Z": "continuous"}), {"strength": [0.0, 2.0]})
+    assert [e.knobs["strength"] for e in grid] == [0.0, 2.0]
+    assert all(e.types == {"Z": "continuous"} and "(types=)" in e.describe() for e in grid)
+
+
+def test_run_asks_for_bootstrap_intervals_and_keeps_them_apart_in_the_store(tmp_path):
+    ridge, store = LinearRegression(alpha=1.0), tmp_path / "r.sqlite"
+    kwargs = dict(seeds=[0], n_train=200, n_test=100, n_jobs=1, progress=False, store=store)
+    plain = cl.run("Confounding-v0", ridge, **kwargs)
+    boot = cl.run("Confounding-v0", ridge, n_bootstrap=3, **kwargs)
+    assert boot.attrs["computed_cells"] == 1  # not the stored cell without intervals
+    assert not (plain["metric"] == "ate_covered").any() and (boot["metric"] == "ate_covered").sum() == 1
+    assert cl.run("Confounding-v0", ridge, n_bootstrap=3, **kwargs).attrs["computed_cells"] == 0
+    with pytest.raises(cl.InvalidValueError, match="n_bootstrap"):
+        cl.run("Confounding-v0", ridge, n_bootstrap=1, **kwargs)

@@ -72,7 +72,7 @@ import pandas as pd
 from sklearn.base import clone
 
 from ..exceptions import CausalabWarning, InvalidValueError, NotIdentifiedError, OverlapWarning, UnsupportedQueryError
-from ..learners.base import ESTIMANDS
+from ..learners.base import ESTIMANDS, check_n_bootstrap
 from . import metrics
 from .excess import CellReferences
 
@@ -197,9 +197,7 @@ def evaluate_cell(env, learner, seed: int, n_train: int, n_test: int = 1000, err
     :func:`evaluate`."""
     if errors not in ("raise", "record"):
         raise InvalidValueError(f"errors must be 'raise' or 'record', got {errors!r}")
-    if isinstance(n_bootstrap, bool) or not isinstance(n_bootstrap, (int, np.integer)) or n_bootstrap < 0 \
-            or n_bootstrap == 1:
-        raise InvalidValueError(f"n_bootstrap must be 0 (no bootstrap) or an int >= 2, got {n_bootstrap!r}")
+    check_n_bootstrap(n_bootstrap)
     with _support_context(support):
         return _evaluate_cell(env, learner, seed, n_train, n_test, errors, n_bootstrap)
 

@@ -340,9 +340,7 @@ class Learner(BaseEstimator):
         if estimand not in ESTIMANDS:
             raise InvalidValueError(f"estimand must be one of {ESTIMANDS}, got {estimand!r}."
                                     f"{did_you_mean(str(estimand), ESTIMANDS)}")
-        if isinstance(n_bootstrap, bool) or not isinstance(n_bootstrap, (int, np.integer)) or n_bootstrap < 0 \
-                or n_bootstrap == 1:
-            raise InvalidValueError(f"n_bootstrap must be 0 (no bootstrap) or an int >= 2, got {n_bootstrap!r}")
+        check_n_bootstrap(n_bootstrap)
         task = self.task_
         t = task.treatment
         hi, lo = self._check_do({t: treated}, 1), self._check_do({t: control}, 1)
@@ -567,6 +565,15 @@ def _align_series(name, spec: pd.Series, index) -> np.ndarray:
 
 def _plain(label):
     return label.item() if isinstance(label, np.generic) else label
+
+
+def check_n_bootstrap(n_bootstrap) -> int:
+    """``n_bootstrap`` as an int: 0 (no bootstrap) or at least 2 resamples (one has no spread);
+    anything else is an :class:`~causalab.InvalidValueError` naming it."""
+    if isinstance(n_bootstrap, bool) or not isinstance(n_bootstrap, (int, np.integer)) or n_bootstrap < 0 \
+            or n_bootstrap == 1:
+        raise InvalidValueError(f"n_bootstrap must be 0 (no bootstrap) or an int >= 2, got {n_bootstrap!r}")
+    return int(n_bootstrap)
 
 
 @contextmanager

@@ -64,6 +64,9 @@ def run(envs, learners, seeds: Iterable[int] = (0, 1, 2), n_train: int | Sequenc
         raise InvalidValueError(f"errors must be 'raise' or 'record', got {errors!r}")
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0:
         raise InvalidValueError(f"n_jobs must be a non-zero int (-1: every core), got {n_jobs!r}")
+    from ..learners.base import check_n_bootstrap
+
+    n_bootstrap = check_n_bootstrap(n_bootstrap)  # before any cell starts
     envs = [envs] if isinstance(envs, str) or not isinstance(envs, (list, tuple)) else list(envs)
     envs = [make(e) if isinstance(e, str) else e for e in envs]
     if knobs is not None:
