@@ -83,7 +83,7 @@ from .exceptions import (
     ZeroProbabilityError,
 )
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 _LAZY = {
     **{name: "causalab.scm" for name in (

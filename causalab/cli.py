@@ -209,7 +209,7 @@ def _run(args) -> int:
     results = run(envs, learners, seeds=seeds, n_train=sizes, n_jobs=args.jobs, backend=args.backend,
                   store=out / "results.sqlite", errors="record", progress=not args.quiet, knobs=knobs,
                   graph=args.graph_variant, refuters=_csv(args.refuters) if args.refuters else None,
-                  refuter_simulations=args.refuter_simulations)
+                  refuter_simulations=args.refuter_simulations, n_bootstrap=args.bootstrap)
     results.to_csv(out / "results.csv", index=False)
     from .evaluation import verdicts
     from .reporting import leaderboard
@@ -371,6 +371,9 @@ def main(argv=None) -> int:
                        "add_unobserved_common_cause, sensitivity, graph_falsification")
     p_run.add_argument("--refuter-simulations", type=int, default=20,
                        help="DoWhy's num_simulations per refuter (default 20)")
+    p_run.add_argument("--bootstrap", type=int, default=0, metavar="N",
+                       help="bootstrap resamples for the effect intervals of learners without an analytic one "
+                            "(default 0: analytic intervals only; each resample refits the learner)")
     p_run.set_defaults(func=_run)
     p_report = sub.add_parser("report", help="rebuild report.html from a run's folder")
     p_report.add_argument("dir")

@@ -59,7 +59,7 @@ CATALOG = [
           "Real IHDP covariates and treatment with Hill's response surface B, re-simulated exactly.",
           "real-covariates", "cate", "semi-synthetic"),
     _spec("LaLonde-v0", "lalonde:LaLonde",
-          "NSW job training: real treated men vs CPS controls; the experiment says +$1,794.",
+          "NSW job training: real treated men vs CPS controls, scored on the ATT; the experiment says +$1,794.",
           "real-data", "experimental-benchmark"),
     _spec("Sachs-v0", "sachs:Sachs",
           "Real protein-signalling cells: fit on unperturbed cells, predict measured perturbations.",

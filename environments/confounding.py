@@ -20,7 +20,8 @@ class Confounding(Environment):
         T := s * Z + N(0, 1)
         Y := b * T + s * g(Z) + N(0, noise**2)     g(z) = z (linear) or z + sin(2 z) (nonlinear)
 
-    Truth: ATE = ETT = ``effect`` for every unit (additive effect). The regression slope of
+    Truth: ATE = ``effect`` for every unit (additive effect; T is continuous, so the ATE is
+    the estimand covered). The regression slope of
     Y on T is ``b + s**2 / (s**2 + 1)`` in the linear variant (``b + s * Cov(T, g(Z)) / Var T``
     in general): more data never removes that bias; adjusting for Z does.
 

@@ -20,8 +20,9 @@ class HeterogeneousEffects(Environment):
         mu0(X) = X1 + 0.5 X2**2 + sin(X3)
         tau(X) = 1 + 2 X1 + sin(2 X2)             (the CATE)
 
-    Truth: ATE = E[tau(X)] = 1 exactly; ETT = 1 + 2 E[X1 | T=1], computed by quadrature
-    (X1 is the only covariate that moves T); the CATE is ``tau``, so PEHE can be scored.
+    Truth: ATE = E[tau(X)] = 1 exactly; ATT (the effect on the treated, ETT) =
+    1 + 2 E[X1 | T=1] and ATC = 1 + 2 E[X1 | T=0], computed by quadrature (X1 is the only
+    covariate that moves T, and E[sin(2 X2)] = 0); the CATE is ``tau``, so PEHE can be scored.
     ``overlap`` near 0 gives a randomised trial; large values give units whose
     propensity is near 0 or 1 (poor overlap). ``imbalance`` shifts the share treated.
 
@@ -66,7 +67,11 @@ class HeterogeneousEffects(Environment):
         from causalab.scm import Estimate
 
         o, c = self.knobs["overlap"], self.knobs["imbalance"]
-        prop = lambda x: stats.norm.pdf(x) * special.expit(c + o * x)  # noqa: E731
-        mass = integrate.quad(prop, -np.inf, np.inf)[0]
-        mean_x1 = integrate.quad(lambda x: x * prop(x), -np.inf, np.inf)[0] / mass
-        return {"ate": Estimate(1.0), "ett": Estimate(1 + 2 * mean_x1)}
+        out = {"ate": Estimate(1.0)}
+        for name, arm in (("att", 1), ("atc", 0)):  # the density of X1 among the units with T = arm
+            weight = lambda x, arm=arm: stats.norm.pdf(x) * (special.expit(c + o * x) if arm else  # noqa: E731
+                                                             special.expit(-(c + o * x)))
+            mass = integrate.quad(weight, -np.inf, np.inf)[0]
+            mean_x1 = integrate.quad(lambda x: x * weight(x), -np.inf, np.inf)[0] / mass
+            out[name] = Estimate(1 + 2 * mean_x1)
+        return out

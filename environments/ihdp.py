@@ -48,8 +48,9 @@ class IHDP(Environment):
 
     ``beta`` has entries in {0, .1, .2, .3, .4} with probabilities {.6, .1, .1, .1, .1},
     drawn from ``surface_seed``; ``omega`` is set so that the effect on the treated is 4
-    exactly, as in Hill's setting B. Truth (exact, by enumerating the 747 rows): ETT = 4,
-    ATE = mean(mu1 - mu0), CATE = mu1(x) - mu0(x).
+    exactly, as in Hill's setting B. Truth (exact, by enumerating the 747 rows): ATT (the
+    effect on the treated, ETT) = 4, ATE = mean(mu1 - mu0), ATC = mean(mu1 - mu0) over the
+    608 controls, CATE = mu1(x) - mu0(x).
 
     :meth:`replication` gives the ten published replications (CEVAE release) with their
     mu0 and mu1, a fixed benchmark: the effect on the treated is 4.0 in each. Published
@@ -115,7 +116,8 @@ class IHDP(Environment):
     def true_effects(self):
         mu0, mu1 = self.mu(self._x)
         tau = mu1 - mu0
-        return {"ate": Estimate(float(tau.mean())), "ett": Estimate(float(tau[self._t == 1].mean()))}
+        return {"ate": Estimate(float(tau.mean())), "att": Estimate(float(tau[self._t == 1].mean())),
+                "atc": Estimate(float(tau[self._t == 0].mean()))}
 
     @staticmethod
     def replication(i: int) -> pd.DataFrame:

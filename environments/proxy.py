@@ -20,7 +20,7 @@ class ProxyConfounder(Environment):
         T  := Bernoulli(0.25 + 0.5 Z)
         Y  := b T + c Z + N(0, 1)
 
-    Truth (exact): ATE = ETT = CATE = ``effect`` for every unit. The naive contrast is
+    Truth (exact): ATE = ATT = ATC = CATE = ``effect`` for every unit. The naive contrast is
     ``b + c (P(Z=1 | T=1) - P(Z=1 | T=0)) = b + c / 2``. Adjusting for the proxies removes
     only the part of the confounding they reveal: the bias shrinks as ``k`` grows or ``s``
     falls, but never vanishes for ``s > 0``.
@@ -52,9 +52,9 @@ class ProxyConfounder(Environment):
         return scm
 
     def true_effects(self):
-        """ATE = ETT = effect: the effect is additive, the same for every unit (closed form)."""
+        """ATE = ATT = ATC = effect: the effect is additive, the same for every unit (closed form)."""
         b = Estimate(float(self.knobs["effect"]))
-        return {"ate": b, "ett": b}
+        return {"ate": b, "att": b, "atc": b}
 
     def true_cate(self, data):
         return np.full(len(data), float(self.knobs["effect"]))

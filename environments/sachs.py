@@ -61,6 +61,9 @@ class Sachs(RealDataEnvironment):
         "correlational": (False, "conditioning on a protein is not perturbing it"),
     }
     graph_edges = _consensus_edges()
+    #: no average treatment effect: the truth is the measured shift of each protein under
+    #: each perturbation (``true_effects()`` keys ``"regime:protein"``, scored as ``shift``)
+    estimands = ()
 
     def build(self):
         raw = _read()

@@ -92,6 +92,9 @@ class SpuriousShortcut(Environment):
             total += float(target.prob({**x, "Y": pred}))
         return total
 
+    #: the truth covers the ATE of S (the other keys are accuracies)
+    estimands = ("ate",)
+
     def true_effects(self):
         """Exact: the ATE of S on Y (0), the shortcut's and the cause's accuracy per domain,
         and the accuracy under ``shuffle_S`` of the Bayes-optimal classifier on every observed

@@ -165,7 +165,12 @@ def test_heterogeneous_effects_truth_by_quadrature():
     assert truth["ate"] == pytest.approx(1.0, abs=1e-12)
     num = integrate.quad(lambda x: (1 + 2 * x) * stats.norm.pdf(x) * special.expit(-1 + 2 * x), -10, 10)[0]
     den = integrate.quad(lambda x: stats.norm.pdf(x) * special.expit(-1 + 2 * x), -10, 10)[0]
-    assert truth["ett"] == pytest.approx(num / den, abs=1e-8)
+    assert truth["att"] == pytest.approx(num / den, abs=1e-8)
+    # the ATC by quadrature over the controls' density of X1, P(T=0 | x) = expit(1 - 2x)
+    num0 = integrate.quad(lambda x: (1 + 2 * x) * stats.norm.pdf(x) * special.expit(1 - 2 * x), -10, 10)[0]
+    den0 = integrate.quad(lambda x: stats.norm.pdf(x) * special.expit(1 - 2 * x), -10, 10)[0]
+    assert truth["atc"] == pytest.approx(num0 / den0, abs=1e-8)
+    assert env.estimands == ("ate", "att", "atc", "cate")
     world = env.sample_world(100_000, seed=2)
     cf1 = env.counterfactual(world, do={"T": 1})["Y"]
     cf0 = env.counterfactual(world, do={"T": 0})["Y"]
@@ -180,7 +185,8 @@ def test_heterogeneous_effects_truth_by_quadrature():
     y_all = env.do({"T": 1}).sample_world(100_000, seed=4)["Y"].mean()
     assert y_policy > y_all
     treated = world["T"] == 1
-    assert abs(tau[treated].mean() - truth["ett"]) < 4 * tau[treated].std() / np.sqrt(treated.sum())
+    assert abs(tau[treated].mean() - truth["att"]) < 4 * tau[treated].std() / np.sqrt(treated.sum())
+    assert abs(tau[~treated].mean() - truth["atc"]) < 4 * tau[~treated].std() / np.sqrt((~treated).sum())
 
 
 def test_spurious_shortcut_exact_accuracies():
@@ -236,7 +242,13 @@ def test_asia_against_pgmpy_copy():
 
 def test_ihdp_effect_on_treated_is_four():
     env = cl.make("IHDP-v0")
-    assert env.true_effects()["ett"] == pytest.approx(4.0, abs=1e-10)
+    truth = env.true_effects()
+    assert truth["att"] == pytest.approx(4.0, abs=1e-10)
+    # the ATE and ATC by enumerating the 747 children of the SCM's table (treated: T = 1 rows)
+    mu0, mu1 = env.mu(env._x)
+    assert truth["ate"] == pytest.approx((mu1 - mu0).mean(), abs=1e-10)
+    assert truth["atc"] == pytest.approx((mu1 - mu0)[env._t == 0].mean(), abs=1e-10)
+    assert 747 * truth["ate"] == pytest.approx(139 * truth["att"] + 608 * truth["atc"], abs=1e-8)
     for i in range(1, 11):
         rep = env.replication(i)
         assert rep.shape == (747, 30) and rep["T"].sum() == 139
@@ -258,13 +270,13 @@ def test_ihdp_effect_on_treated_is_four():
 
 def test_lalonde_published_numbers():
     env = cl.make("LaLonde-v0")
-    assert env.true_effects()["ate"] == pytest.approx(1794.34, abs=0.01)
+    assert env.true_effects()["att"] == pytest.approx(1794.34, abs=0.01) and env.estimands == ("att",)
     data = env.data()
     naive = data.loc[data["treat"] == 1, "re78"].mean() - data.loc[data["treat"] == 0, "re78"].mean()
     assert naive == pytest.approx(-8497.52, abs=0.01) and env.NAIVE_CONTRAST == pytest.approx(naive, abs=0.005)
     assert data.index.equals(pd.RangeIndex(len(data)))
     # the naive contrast misses the experiment by over $10,000: `expected` says it fails
-    assert env.expected["naive"][0] is False and abs(naive - env.true_effects()["ate"]) > 10_000
+    assert env.expected["naive"][0] is False and abs(naive - env.true_effects()["att"]) > 10_000
     assert (data["treat"] == 1).sum() == 185 and len(data) == 185 + 15992
     with pytest.raises(cl.UnsupportedQueryError, match="real data"):
         env.do({"treat": 1})

@@ -96,9 +96,9 @@ def test_same_seed_same_table():
 def test_discrete_outcome_gets_accuracy_and_brier_and_exact_counterfactuals():
     r = evaluate("KidneyStones-v0", [Backdoor()], n_train=2000, seeds=[0], n_test=2000)
     metrics_seen = set(r["metric"])
-    assert {"accuracy", "brier", "cf_accuracy", "cf_brier", "ate_covered", "ett"} <= metrics_seen
-    ett = r[r["metric"] == "ett"]
-    assert ett["true_value"].item() == pytest.approx(float(cl.make("KidneyStones-v0").scm.ett("T", "R")))
+    assert {"accuracy", "brier", "cf_accuracy", "cf_brier", "ate_covered", "att", "atc", "att_covered"} <= metrics_seen
+    att = r[r["metric"] == "att"]
+    assert att["true_value"].item() == pytest.approx(float(cl.make("KidneyStones-v0").scm.ett("T", "R")))
 
 
 def test_refusals_are_rows_not_errors():
@@ -136,13 +136,22 @@ def test_errors_raise_by_default_and_are_recorded_on_request():
         evaluate("Confounding-v0", [Broken()], n_train=200, seeds=[0], errors="ignore")
 
 
-def test_real_data_scores_the_ate_against_the_experiment():
-    r = evaluate("LaLonde-v0", [LinearRegression(features="treatment")], n_train=3000, seeds=[0], n_test=1000)
-    ate = r[r["metric"] == "ate"]
-    assert ate["true_value"].item() == pytest.approx(1794.34, abs=0.005) and ate["se"].item() > 0
-    # the naive NSW-treated vs CPS contrast is -8,497.52 on the full sample (Dehejia-Wahba);
-    # a bootstrap of 3000 rows moves it by about sd(re78) * sqrt(1/185 + 1/n_cps) ~ 700
-    assert abs(ate["value"].item() - (-8497.52)) < 4 * 1100
+def test_real_data_scores_the_att_against_the_experiment_on_the_data_as_they_are():
+    r = evaluate("LaLonde-v0", [LinearRegression(features="treatment"), LinearRegression()], n_train=3000,
+                 seeds=[0, 1], n_test=1000)
+    att = r[r["metric"] == "att"]
+    assert not (r["metric"] == "ate").any()  # the experiment's number is the ATT of the treated men
+    # the experimental estimate and its (unpooled) standard error, recomputed from the NSW sample
+    nsw = cl.make("LaLonde-v0").experimental_data()
+    y1, y0 = nsw.loc[nsw["treat"] == 1, "re78"], nsw.loc[nsw["treat"] == 0, "re78"]
+    assert att["true_value"].to_numpy() == pytest.approx(np.full(len(att), 1794.34), abs=0.005)
+    assert att["se"].to_numpy() == pytest.approx(np.full(len(att), np.sqrt(y1.var() / len(y1) + y0.var() / len(y0))))
+    # every row, no resampling: the naive contrast is the published -8,497.52 under every seed
+    assert (r["n_train"] == 185 + 15992).all()
+    naive = att[att["learner"] == "LinearRegression(features='treatment')"]["value"]
+    assert naive.to_numpy() == pytest.approx([-8497.52, -8497.52], abs=0.01)
+    ols = att[att["learner"] == "LinearRegression()"]["value"].to_numpy()
+    assert ols[0] == ols[1]  # a deterministic learner: the same score under every seed
     assert not (r["rung"] == 3).any()
 
 
@@ -179,15 +188,14 @@ def test_a_learner_is_judged_by_what_it_was_fed():
 
 def test_sachs_scores_predicted_shifts_against_the_measured_ones():
     env = cl.make("Sachs-v0")
-    r = evaluate(env, [LinearRegression()], n_train=800, seeds=[0], n_test=600)
+    r = evaluate(env, [LinearRegression()], n_train=800, seeds=[0], n_test=600)  # trained on all 853 cells
     shifts = r[r["metric"] == "shift"].set_index("regime")
     truth = env.true_effects()
     assert set(shifts.index) == {k.split(":")[0] for k in truth if k.endswith(":erk")}
     assert shifts.loc["u0126", "true_value"] == pytest.approx(float(truth["u0126:erk"]))
     # the plug-in shift of a linear model is its mek coefficient times the move of mek
-    train_seed, test_seed, _ = cell_seeds(0, 800)
-    fitted = LinearRegression().fit(env.sample(800, seed=train_seed), env.task)
-    test = env.sample(600, seed=test_seed)
+    fitted = LinearRegression().fit(env.data(), env.task)
+    test = env.data()
     target = env.regime_intervention("u0126")["mek"]
     coef = fitted.coef_[fitted.features_.index("mek")]
     expected = coef * (target - test["mek"].mean()) + fitted.predict(test).mean() - test["erk"].mean()
@@ -246,7 +254,7 @@ class Spy(LinearRegression):
 def test_rungs_1_and_2_never_see_the_outcome_nor_unfed_columns():
     Spy.seen = []
     r = evaluate("KidneyStones-v0", [Spy(features="treatment")], n_train=300, seeds=[0], n_test=200)
-    assert {"rmse", "do_rmse", "shift_rmse", "ett", "cf_accuracy"} <= set(r.loc[r["status"] == "ok", "metric"])
+    assert {"rmse", "do_rmse", "shift_rmse", "att", "cf_accuracy"} <= set(r.loc[r["status"] == "ok", "metric"])
     seen = {}
     for rung, columns in Spy.seen:
         seen.setdefault(rung, set()).add(frozenset(columns))

@@ -37,6 +37,14 @@ def test_leaderboard_and_verdicts(results):
     assert set(rep.figures) >= {"ATE estimates against the truth", "Survival under intervention", "Learning curves"}
     md = rep.markdown()
     assert "| environment | learner |" in md and "Confounding-v0" in md
+    # calibration: analytic intervals only (the MLP's is a bootstrap, not asked for); the naive
+    # contrast's intervals miss the confounded truth every time, and FrontDoor-v0 refuses Backdoor
+    cov = rep.coverage.set_index(["learner", "estimand"])
+    naive = "LinearRegression(features='treatment')"
+    assert set(cov.index) == {(naive, "ate"), (naive, "att"), (naive, "atc"), ("Backdoor()", "ate")}
+    assert cov.loc[(naive, "att"), "n_intervals"] == 4  # FrontDoor-v0's binary treatment: 2 seeds x 2 sizes
+    assert cov.loc[("Backdoor()", "ate"), "n_valid"] == 4 and cov.loc[("Backdoor()", "ate"), "calibration"] == "too few"
+    assert "## Calibration" in md and "Calibration: coverage of the 95% intervals" in rep.figures
 
 
 def test_html_is_self_contained_and_escaped(results, tmp_path):
@@ -47,7 +55,7 @@ def test_html_is_self_contained_and_escaped(results, tmp_path):
     text = path.read_text()
     assert "<script>alert" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "a &lt;b&gt;title&lt;/b&gt;" in text
-    assert text.count("data:image/png;base64,") == 3 and "http" not in text.replace("http-equiv", "")
+    assert text.count("data:image/png;base64,") == 4 and "http" not in text.replace("http-equiv", "")
 
 
 def test_report_refuses_what_it_cannot_write(results, tmp_path):

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .._random import seed_sequence
 from ..exceptions import InvalidValueError, UnsupportedQueryError, did_you_mean
-from ..scm import SCM, Intervention
+from ..scm import SCM, Estimate, Intervention
 from ..scm.core import _check_n
 
 
@@ -40,6 +40,16 @@ class Environment:
         Model class -> ``(holds, reason)``: specification, apart from identification, e.g.
         ``{"linear outcome model": (False, "the surface is exponential")}`` where back-door
         identifies the effect but a linear outcome model estimates it with bias.
+    estimands : tuple of str
+        The effects the environment's truth covers: among ``"ate"``, ``"att"``, ``"atc"``
+        (the keys of :meth:`true_effects`, see :data:`causalab.learners.base.ESTIMANDS`) and
+        ``"cate"`` (:meth:`true_cate` is defined, so PEHE can be scored). By default ATE,
+        ATT and ATC for a discrete treatment, the ATE alone for a continuous one, plus
+        ``"cate"`` where the class defines ``true_cate``.
+    variable_types : dict
+        Declared types of observed variables, overriding what the model (or, for real data,
+        the values) say; ``types=`` at construction overrides both (see
+        :func:`causalab.envs.task.resolve_types` for the rule).
     """
 
     id: str | None = None
@@ -58,8 +68,9 @@ class Environment:
     specification: Mapping[str, tuple[bool, str]] = {}
     #: what the environment can answer: "scm" (do, counterfactuals, worlds) for simulated ones
     capabilities: frozenset = frozenset({"scm"})
+    variable_types: Mapping[str, str] = {}
 
-    def __init__(self, **knobs):
+    def __init__(self, types: Mapping | None = None, **knobs):
         defaults = self.knob_defaults()
         for k in knobs:
             if k not in defaults:
@@ -69,7 +80,16 @@ class Environment:
                 )
         knobs = {k: _coerce_knob(type(self).__name__, k, v, defaults[k]) for k, v in knobs.items()}
         self.knobs = {**defaults, **knobs}
+        self.types = dict(types) if types is not None else None
         self.scm: SCM | None = self.build(**self.knobs)
+        if types is not None:
+            self.task  # noqa: B018 - validates the declared types now, naming any bad one
+
+    @property
+    def estimands(self) -> tuple[str, ...]:
+        """The effects the truth covers (see the class docstring)."""
+        out = ("ate", "att", "atc") if self.scm.mechanism(self.treatment).discrete else ("ate",)
+        return out + (("cate",) if type(self).true_cate is not Environment.true_cate else ())
 
     @classmethod
     def knob_defaults(cls) -> dict:
@@ -113,15 +133,26 @@ class Environment:
         """What a learner may know (:class:`~causalab.envs.task.Task`): roles, observed
         variables with their types, and the graph over them with hidden confounding as
         latent common causes. Never mechanisms, noise or hidden values."""
-        from .task import Task, VariableType, latent_projection
+        from .task import Task, VariableType, latent_projection, resolve_types
 
         variables = {}
         for v in self.observed:
             mech = self.scm.mechanism(v)
             levels = tuple(range(mech.n_levels)) if mech.discrete else None
             variables[v] = VariableType(mech.kind, levels)
+        variables = resolve_types(variables, self._declared_types())
         graph = latent_projection(self.scm.graph, self.observed)
         return Task(self.treatment, self.outcome, tuple(self.covariates), variables, graph, self.id)
+
+    def _declared_types(self) -> dict:
+        return {**self.variable_types, **(getattr(self, "types", None) or {})}
+
+    def type_sources(self) -> dict[str, str]:
+        """Where each observed variable's type comes from: ``"types="`` (set at construction),
+        ``"declared"`` (the class's ``variable_types``), else the model or the data."""
+        given, declared = getattr(self, "types", None) or {}, self.variable_types
+        default = "the model" if "scm" in self.capabilities else "inferred from the data"
+        return {v: "types=" if v in given else "declared" if v in declared else default for v in self.observed}
 
     @property
     def regimes(self) -> dict[str, Intervention]:
@@ -160,11 +191,16 @@ class Environment:
         """The environment's true effects (``Estimate`` values, exact where the model allows).
 
         By default the ATE of ``treatment`` on ``outcome`` (do(T=1) against do(T=0)) and,
-        for a discrete treatment, the effect on the treated.
+        for a discrete treatment, ``att`` = E[Y_1 - Y_0 | T=1] (the effect on the treated,
+        also called ETT; ``scm.ett``) and ``atc`` = E[Y_1 - Y_0 | T=0] (on the controls).
+        :attr:`estimands` names the effects covered.
         """
-        out = {"ate": self.scm.ate(self.treatment, self.outcome, seed=0)}
-        if self.scm.mechanism(self.treatment).discrete:
-            out["ett"] = self.scm.ett(self.treatment, self.outcome, seed=0)
+        t, y = self.treatment, self.outcome
+        out = {"ate": self.scm.ate(t, y, seed=0)}
+        if self.scm.mechanism(t).discrete:
+            out["att"] = self.scm.ett(t, y, seed=0)
+            reverse = self.scm.ett(t, y, treated=0, control=1, seed=0)  # E[Y_0 - Y_1 | T=0]
+            out["atc"] = Estimate(-float(reverse), reverse.se, reverse.method, reverse.n_samples)
         return out
 
     def true_cate(self, data: pd.DataFrame):
@@ -175,7 +211,15 @@ class Environment:
         """Story, equations (the class docstring), knobs, truth and expected estimators."""
         lines = [f"{self.id or type(self).__name__}: {self.story}", "", inspect.cleandoc(type(self).__doc__ or "")]
         lines += ["", "Knobs: " + (", ".join(f"{k}={v!r}" for k, v in self.knobs.items()) or "(none)")]
-        lines += ["", "True effects:"] + [f"  {k} = {v!r}" for k, v in self.true_effects().items()]
+        task, sources = self.task, self.type_sources()
+        width = max(map(len, task.observed), default=0)
+        lines += ["", "Variables (type, from where):"]
+        for v in task.observed:
+            vt = task.type(v)
+            levels = "" if vt.levels is None else f" {{{', '.join(map(str, vt.levels[:8]))}{', ...' if len(vt.levels) > 8 else ''}}}"
+            lines.append(f"  {v:{width}s}  {vt.kind}{levels}  ({sources[v]})")
+        lines += ["", "True effects (the estimands covered: " + ", ".join(self.estimands) + "):"]
+        lines += [f"  {k} = {v!r}" for k, v in self.true_effects().items()]
         lines += ["", "Expected (identification):"] + [f"  {name:10s} {'succeeds' if ok else 'fails   '}  {why}"
                                                          for name, (ok, why) in self.expected.items()]
         if self.specification:
@@ -253,12 +297,18 @@ class RealDataEnvironment(Environment):
     counterfactuals or worlds. It declares the truth it has (``true_effects``); asking for
     anything else raises :class:`UnsupportedQueryError`.
 
-    ``sample(n, seed)`` draws ``n`` rows with replacement from the data (the bootstrap);
-    :meth:`data` returns the data itself.
+    :meth:`data` returns the data as they are, which is what the evaluator trains learners on
+    (no resampling: seeds vary the learners only). ``sample(n, seed)`` draws ``n`` rows with
+    replacement (a bootstrap resample) for quick looks and the common checks; the evaluator
+    never uses it.
+    Types: inferred from the values (:func:`~causalab.envs.task.variable_type_from_data`)
+    unless declared in ``variable_types`` or given as ``types=``.
     """
 
     capabilities = frozenset()
     graph_edges: tuple[tuple[str, str], ...] = ()
+    #: declared by each real-data environment (its truth is what was measured)
+    estimands: tuple[str, ...] = ()
 
     def build(self):
         return None
@@ -286,10 +336,11 @@ class RealDataEnvironment(Environment):
         """The task over the data's columns, types inferred from the data. Without stated
         ``graph_edges`` the graph is the environment's assumption: every covariate causes
         treatment and outcome, and the treatment causes the outcome."""
-        from .task import Task, variable_type_from_data
+        from .task import Task, resolve_types, variable_type_from_data
 
         data = self.data()
-        variables = {c: variable_type_from_data(data[c]) for c in data.columns}
+        variables = resolve_types({c: variable_type_from_data(data[c]) for c in data.columns},
+                                  self._declared_types(), data)
         graph = self.graph
         if not self.graph_edges:
             graph.add_edges_from((c, r) for c in self.covariates for r in (self.treatment, self.outcome))
@@ -310,6 +361,8 @@ class RealDataEnvironment(Environment):
                           layout=layout)
 
     def sample(self, n_samples: int, seed=None) -> pd.DataFrame:
+        """``n_samples`` rows drawn with replacement by ``seed`` (not what the evaluator trains on:
+        that is :meth:`data`, as it is)."""
         n = _check_n(n_samples)
         data = self.data()
         rows = np.random.default_rng(seed_sequence(seed)).integers(0, len(data), size=n)

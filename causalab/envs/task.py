@@ -2,7 +2,9 @@
 
 A :class:`Task` names the treatment, the outcome and the covariates, gives each observed
 variable's type (continuous, binary, or categorical with its levels) and the causal graph
-over the observed variables. Hidden variables are projected out (Verma & Pearl's latent
+over the observed variables (how a type is inferred from data, and how a user overrides
+it, is :func:`variable_type_from_data` and :func:`resolve_types`: the one place the rule
+lives). Hidden variables are projected out (Verma & Pearl's latent
 projection): a hidden common cause of two observed variables becomes one latent node
 ``U[A,B]`` with edges into both, which is how DoWhy reads unobserved confounding (a node
 absent from the data). Mechanisms, noise and hidden values are never in a task.
@@ -196,11 +198,70 @@ def latent_projection(graph: nx.DiGraph, observed: Sequence[str]) -> nx.DiGraph:
 
 
 def variable_type_from_data(column: pd.Series) -> VariableType:
-    """Infer a type from data: {0, 1} integers are binary, other small integer sets categorical."""
+    """Infer an observed variable's type from its values. The rule (the only one in causalab):
+
+    1. values exactly within {0, 1} (bool, int or float 0.0/1.0 alike, whatever the dtype):
+       ``binary``;
+    2. an integer dtype with other values: ``categorical`` with the sorted distinct values as
+       levels (codes of categories);
+    3. anything else (floats): ``continuous``.
+
+    Counts stored as integers (age, years of schooling) therefore read as categorical:
+    declare them (an environment's ``variable_types``, or ``types=`` when building one);
+    a declaration always wins over inference.
+    """
     values = column.to_numpy()
-    if np.issubdtype(values.dtype, np.integer) or np.issubdtype(values.dtype, np.bool_):
-        levels = tuple(int(v) for v in np.unique(values))
-        if set(levels) <= {0, 1}:
+    if np.issubdtype(values.dtype, np.bool_):
+        return VariableType("binary", (0, 1))
+    if np.issubdtype(values.dtype, np.number):
+        as_float = values.astype(np.float64)
+        if len(as_float) and np.isin(as_float, (0.0, 1.0)).all():
             return VariableType("binary", (0, 1))
-        return VariableType("categorical", levels)
+        if np.issubdtype(values.dtype, np.integer):
+            return VariableType("categorical", tuple(int(v) for v in np.unique(values)))
     return VariableType("continuous")
+
+
+def resolve_types(inferred: Mapping[str, VariableType], declared: Mapping | None, data: pd.DataFrame | None = None,
+                  owner: str = "types") -> dict[str, VariableType]:
+    """``inferred`` with the ``declared`` types put in their place.
+
+    A declared type is a :class:`VariableType` or one of :data:`KINDS` as a string:
+    ``"continuous"``; ``"binary"`` (levels 0, 1); ``"categorical"`` (levels: the sorted
+    distinct values of ``data``'s column, or the inferred levels when that was discrete).
+    Unknown variables and kinds raise :class:`~causalab.InvalidValueError` naming them.
+    """
+    out = dict(inferred)
+    if declared is None:
+        return out
+    if not isinstance(declared, Mapping):
+        raise InvalidValueError(f"{owner} must be a dict such as {{'age': 'continuous'}}, got {declared!r}")
+    for name, spec in declared.items():
+        if name not in out:
+            raise unknown_variable(name, out, "observed variable")
+        if isinstance(spec, VariableType):
+            out[name] = spec
+            continue
+        if spec not in KINDS:
+            raise InvalidValueError(f"{owner}[{name!r}] must be one of {KINDS} or a VariableType, got {spec!r}")
+        if spec == "continuous":
+            out[name] = VariableType("continuous")
+        elif spec == "binary":
+            if data is not None and name in data.columns:
+                extra = sorted(set(np.unique(data[name].to_numpy(dtype=np.float64)).tolist()) - {0.0, 1.0})
+                if extra:
+                    raise InvalidValueError(f"{owner}[{name!r}] = 'binary' needs values 0 and 1; {name} has "
+                                            f"the value {extra[0]!r}")
+            out[name] = VariableType("binary", (0, 1))
+        elif data is not None and name in data.columns:
+            values = data[name].to_numpy(dtype=np.float64)
+            if not np.all(values == np.round(values)):
+                raise InvalidValueError(f"{owner}[{name!r}] = 'categorical' needs whole-number codes; {name} has "
+                                        f"the value {values[values != np.round(values)][0]!r}")
+            out[name] = VariableType("categorical", tuple(int(v) for v in np.unique(values)))
+        elif out[name].discrete:
+            out[name] = VariableType("categorical", out[name].levels)
+        else:
+            raise InvalidValueError(f"{owner}[{name!r}] = 'categorical': {name} is continuous in the model and its "
+                                    "levels are unknown; give a VariableType('categorical', levels)")
+    return out

@@ -11,10 +11,15 @@ rung 1
 rung 2
     per regime, ``do_rmse``: ``predict_do`` against the units' outcomes under the regime
     (noise included); ``shift_rmse``: ``predict`` on the units as drawn under the regime (does
-    the fit survive the shift?). Once per cell: ``ate`` (the learner's
-    ``effect`` against ``true_effects()['ate']``), ``ate_covered`` where the learner gives an
-    interval, ``ett`` (binary treatment: predict_do contrasts averaged over treated units)
-    and ``pehe`` where the environment defines a CATE.
+    the fit survive the shift?). Once per cell, for each estimand the environment's truth
+    covers (``env.estimands``): ``ate``, ``att`` (the average effect on the treated, also
+    called ETT) and ``atc`` (on the controls), each the learner's ``effect(estimand=...)``
+    over its training units against its own exact truth (``true_effects()[estimand]``), with
+    ``ate_covered`` / ``att_covered`` / ``atc_covered`` (1 when the learner's 95% interval
+    holds the truth, else 0; ``se`` is the learner's standard error) whenever the learner
+    gives an interval; and ``pehe`` where the environment defines a CATE. Analytic intervals
+    are always asked for; bootstrap ones only with ``n_bootstrap`` > 0 (each costs that many
+    refits).
 rung 3
     per regime, ``cf_rmse`` (continuous or categorical outcome) or ``cf_accuracy`` and
     ``cf_brier`` (binary: the metrics of probabilities) of ``predict_counterfactual`` against
@@ -32,12 +37,15 @@ excess (every rung, :mod:`causalab.evaluation.excess`)
     ``survival``: (do_rmse / do_reference_rmse) / (rmse / reference_rmse), 1 for a learner
     whose error grows under do() no more than the noise does.
 real data
-    LaLonde: ``ate`` against the experiment (with its standard error). An environment with
-    no truth at all (a :class:`~causalab.DataEnvironment` without ``truth=``):
-    ``ate_estimate`` and, with an interval, ``ate_low`` and ``ate_high``, with ``true_value``
-    NaN (:data:`UNSCORED_METRICS`): estimates to compare, never scored. Sachs (an environment
-    with ``regime_intervention``): ``shift``, the predicted change of the outcome's mean
-    under each perturbation read as a hard intervention, against the measured change.
+    Learners train on the data as they are (``env.data()``, every row: no resampling, so seeds
+    vary the learners only and ``n_train`` is recorded as the data's size); rung 1 is scored
+    in-sample on the same rows. LaLonde: ``att`` against the experiment (with its standard
+    error). An environment with no truth at all (a :class:`~causalab.DataEnvironment`
+    without ``truth=``): ``ate_estimate`` and, with an interval, ``ate_low`` and ``ate_high``,
+    with ``true_value`` NaN (:data:`UNSCORED_METRICS`): estimates to compare, never scored.
+    Sachs (an environment with ``regime_intervention``): ``shift``, the predicted change of the
+    outcome's mean under each perturbation read as a hard intervention, against the measured
+    change.
 
 Soft and stochastic regimes reach learners as per-unit hard values: each unit's value of
 the intervened variable under the regime, which is the same unit-level intervention.
@@ -67,6 +75,7 @@ import pandas as pd
 from sklearn.base import clone
 
 from ..exceptions import CausalabWarning, InvalidValueError, NotIdentifiedError, OverlapWarning, UnsupportedQueryError
+from ..learners.base import ESTIMANDS, check_n_bootstrap
 from . import metrics
 from .excess import CellReferences
 from .graphs import graph_label, variant_task
@@ -102,7 +111,7 @@ def cell_seeds(seed: int, n_train: int) -> tuple[int, int, int]:
 
 def evaluate(env, learners, n_train: int | Sequence[int] = 2000, seeds: Iterable[int] = (0,),
              n_test: int = 1000, errors: str = "raise", support=None, graph="true", refuters=None,
-             refuter_simulations: int = 20) -> pd.DataFrame:
+             refuter_simulations: int = 20, n_bootstrap: int = 0) -> pd.DataFrame:
     """Fit each learner on ``env``'s observational data and score it on the three rungs.
 
     Parameters
@@ -139,6 +148,10 @@ def evaluate(env, learners, n_train: int | Sequence[int] = 2000, seeds: Iterable
         rows with rung ``"refute"``. None (default): none, and no cost.
     refuter_simulations : int
         DoWhy's ``num_simulations`` for each refuter (DoWhy's default is 100).
+    n_bootstrap : int
+        Resamples for the effects' intervals of learners whose interval is a bootstrap
+        (``tags.effect_interval == "bootstrap"``); 0 (the default) leaves them without one,
+        since each resample refits the learner. Analytic intervals are always computed.
 
     Returns
     -------
@@ -159,7 +172,8 @@ def evaluate(env, learners, n_train: int | Sequence[int] = 2000, seeds: Iterable
         for seed in seeds:
             for learner in learners:
                 rows += evaluate_cell(env, learner, seed, n, n_test=n_test, errors=errors, support=support,
-                                      graph=graph, refuters=refuters, refuter_simulations=refuter_simulations)
+                                      graph=graph, refuters=refuters, refuter_simulations=refuter_simulations,
+                                      n_bootstrap=n_bootstrap)
     return to_frame(rows)
 
 
@@ -202,19 +216,25 @@ def to_frame(rows) -> pd.DataFrame:
 
 
 def evaluate_cell(env, learner, seed: int, n_train: int, n_test: int = 1000, errors: str = "raise",
-                  support=None, graph="true", refuters=None, refuter_simulations: int = 20) -> list[dict]:
-    """The rows of one cell (see the module docstring); ``support``, ``graph``, ``refuters``
-    and ``refuter_simulations`` as in :func:`evaluate`."""
+                  support=None, graph="true", refuters=None, refuter_simulations: int = 20,
+                  n_bootstrap: int = 0) -> list[dict]:
+    """The rows of one cell (see the module docstring); ``support``, ``graph``, ``refuters``,
+    ``refuter_simulations`` and ``n_bootstrap`` as in :func:`evaluate`."""
     if errors not in ("raise", "record"):
         raise InvalidValueError(f"errors must be 'raise' or 'record', got {errors!r}")
+    check_n_bootstrap(n_bootstrap)
     graph_label(graph)
     refuters, refuter_simulations = check_refuters(refuters), check_simulations(refuter_simulations)
     with _support_context(support):
-        return _evaluate_cell(env, learner, seed, n_train, n_test, errors, graph, refuters, refuter_simulations)
+        return _evaluate_cell(env, learner, seed, n_train, n_test, errors, graph, refuters, refuter_simulations,
+                              n_bootstrap)
 
 
 def _evaluate_cell(env, learner, seed, n_train, n_test, errors, graph="true", refuters=(),
-                   refuter_simulations=20) -> list[dict]:
+                   refuter_simulations=20, n_bootstrap=0) -> list[dict]:
+    real_data = "scm" not in env.capabilities
+    if real_data:  # the data as they are: every row, no resampling
+        n_train = len(env.data())
     train_seed, test_seed, learner_seed = cell_seeds(seed, n_train)
     label, params = learner_label(learner), _json(learner.get_params())
     learner = clone(learner)
@@ -238,7 +258,7 @@ def _evaluate_cell(env, learner, seed, n_train, n_test, errors, graph="true", re
                      "predict_seconds": float(predict_seconds)})
 
     task = env.task
-    train = env.sample(n_train, seed=train_seed)
+    train = env.data() if real_data else env.sample(n_train, seed=train_seed)
     start = time.perf_counter()
     try:
         fit_task = variant_task(task, graph, train)  # the graph the learner is told; the truth stays the env's
@@ -285,7 +305,7 @@ def _evaluate_cell(env, learner, seed, n_train, n_test, errors, graph="true", re
 
     outcome, treatment = env.outcome, env.treatment
     discrete = task.kind(outcome) == "binary"  # accuracy and brier score probabilities of a binary outcome
-    test_world = _world_or_sample(env, n_test, test_seed)
+    test_world = env.data() if real_data else env.sample_world(n_test, seed=test_seed)
     test = test_world[env.observed]
     y = test[outcome].to_numpy(dtype=np.float64)
     refs = CellReferences(env, learner, test_world, test_seed)  # excess rows: error beyond the best answer
@@ -353,27 +373,26 @@ def _evaluate_cell(env, learner, seed, n_train, n_test, errors, graph="true", re
     if not truth:  # a table without ground truth (DataEnvironment): each learner's estimate, unscored
         _unscored_effect(env, learner, label, add, attempt)
 
-    # average effects against the stated truth
+    # average effects, each against its own truth
     hi, lo = _treatment_levels(env)
-    if "ate" in truth:
-        got = attempt(2, "ate", ["ate"], lambda: _finite_effect(learner.effect(hi, lo), label, hi, lo))
+    for estimand in ESTIMANDS:
+        if estimand not in truth or (estimand != "ate" and not task.type(treatment).discrete):
+            continue
+        got = attempt(2, estimand, [estimand], lambda: _finite_effect(
+            learner.effect(hi, lo, estimand=estimand, n_bootstrap=n_bootstrap, seed=learner_seed),
+            label, hi, lo, estimand))
         if got:
             effect, secs, note = got
-            true_ate = float(truth["ate"])
-            add(2, "ate", "ate", effect.value, true_ate, getattr(truth["ate"], "se", np.nan), predict_seconds=secs,
-                message=note)
+            true = float(truth[estimand])
+            add(2, estimand, estimand, effect.value, true, getattr(truth[estimand], "se", np.nan),
+                predict_seconds=secs, message=note)
             if effect.interval is not None and not np.isfinite(effect.interval).all():
-                add(2, "ate", "ate_covered", true_value=true_ate, status="error",
-                    message=f"LearnerError: {label}: effect({hi:g}, {lo:g}) returned the interval {effect.interval}")
+                add(2, estimand, f"{estimand}_covered", true_value=true, status="error",
+                    message=f"LearnerError: {label}: effect({hi:g}, {lo:g}, estimand={estimand!r}) returned the "
+                            f"interval {effect.interval}")
             elif effect.interval is not None:
-                add(2, "ate", "ate_covered", metrics.covered(effect.interval, true_ate), true_ate, message=note)
-    if learner.tags.predict_do is not None and "ett" in truth and task.kind(treatment) == "binary":
-        treated = blind[test[treatment] == hi]
-        if len(treated):
-            got = attempt(2, "ett", ["ett"], lambda: (learner.predict_do(treated, {treatment: hi})
-                                                     - learner.predict_do(treated, {treatment: lo})).mean())
-            if got:
-                add(2, "ett", "ett", got[0], float(truth["ett"]), predict_seconds=got[1], message=got[2])
+                add(2, estimand, f"{estimand}_covered", metrics.covered(effect.interval, true), true,
+                    getattr(effect, "se", np.nan), message=note)
     if learner.tags.predict_do is not None:
         try:
             cate = np.asarray(env.true_cate(test), dtype=np.float64)  # the truth may read anything
@@ -418,7 +437,7 @@ def _blind(frame: pd.DataFrame, learner, outcome: str) -> pd.DataFrame:
     return frame[keep]
 
 
-def _finite_effect(effect, label, hi, lo):
+def _finite_effect(effect, label, hi, lo, estimand="ate"):
     """A learner's effect, or a LearnerError naming it when the answer is not a finite number
     (NaN or infinity is never scored as an answer)."""
     from ..exceptions import LearnerError
@@ -429,18 +448,13 @@ def _finite_effect(effect, label, hi, lo):
     except (TypeError, ValueError):
         number = np.nan
     if not np.isfinite(number):
-        raise LearnerError(f"{label}: effect({hi:g}, {lo:g}) returned {value!r}, not a finite number")
+        raise LearnerError(f"{label}: effect({hi:g}, {lo:g}, estimand={estimand!r}) returned {value!r}, not a "
+                           "finite number")
     if not hasattr(effect, "interval"):  # a bare number from a user's learner
         from ..learners.base import Effect
 
-        effect = Effect(number)
+        effect = Effect(number, estimand=estimand)
     return effect
-
-
-def _world_or_sample(env, n, seed):
-    if "scm" in env.capabilities:
-        return env.sample_world(n, seed=seed)
-    return env.sample(n, seed=seed)
 
 
 def _treatment_levels(env) -> tuple[float, float]:

@@ -32,6 +32,8 @@ def verdicts(results: pd.DataFrame) -> pd.DataFrame:
 
     ``expected`` comes from the environment's ``expected`` for the family the learner acted as
     (``judged_family``: a correlational learner fed a valid adjustment set counts as back-door).
+    The effect judged is the ATE, or the ATT where the environment's truth is the ATT alone
+    (LaLonde-v0); the columns keep the names ``ate*``.
     ``observed`` is ``"succeeds"`` when the mean ATE error over seeds, at the largest
     training size, is within the tolerance
 
@@ -74,6 +76,8 @@ def verdicts(results: pd.DataFrame) -> pd.DataFrame:
             row[column] = float(values.mean()) if len(values) else np.nan
         fit = at_n[at_n["metric"] == "fit"]
         ate = at_n[(at_n["metric"] == "ate") & (at_n["status"] == "ok")]
+        if not (at_n["metric"] == "ate").any():  # a truth on the treated only (LaLonde): judge the ATT
+            ate = at_n[(at_n["metric"] == "att") & (at_n["status"] == "ok")]
         if len(fit) and (fit["status"] == "not_identified").any():
             observed = "refuses"
         elif len(fit) or not len(ate):

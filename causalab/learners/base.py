@@ -4,7 +4,8 @@ A learner is fitted on observational data with ``fit(data, task)`` and then answ
 
 1. ``predict(data)``: E[outcome | the learner's features as they appear in ``data``];
 2. ``predict_do(data, do)``: each unit's expected outcome under ``do`` (from its
-   pre-treatment covariates), and ``effect(treated, control)`` the average effect;
+   pre-treatment covariates), and ``effect(treated, control, estimand=...)`` an average
+   effect (ATE, ATT or ATC, see :data:`ESTIMANDS`) with a 95% interval;
 3. ``predict_counterfactual(data, do)``: each unit's outcome under ``do`` given its
    factual row, outcome included.
 
@@ -41,7 +42,7 @@ import math
 import warnings
 from collections.abc import Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -66,6 +67,16 @@ from ..exceptions import (
 #: estimator families: the keys environments use in ``expected``
 FAMILIES = ("naive", "correlational", "backdoor", "frontdoor", "iv", "proxy", "invariant", "graph-based", "mediation")
 
+#: the average effects :meth:`Learner.effect` answers. With ``tau(x) = mu_treated(x) - mu_control(x)``
+#: the learner's unit-level contrast (``predict_do`` under the two treatments):
+#: ``"ate"`` averages it over all units, ``"att"`` over the units with ``T = treated`` (the
+#: average effect on the treated, also called ETT, the effect of treatment on the treated),
+#: ``"atc"`` over the units with ``T = control`` (on the controls).
+ESTIMANDS = ("ate", "att", "atc")
+
+#: how :meth:`Learner.effect` gets its interval (``LearnerTags.effect_interval``)
+INTERVAL_METHODS = ("analytic", "bootstrap")
+
 
 @dataclass(frozen=True)
 class LearnerTags:
@@ -87,19 +98,26 @@ class LearnerTags:
         ``"plug-in"``: the factual features with the intervened values replaced (the
         factual outcome is ignored); ``"abduction"``: the unit's noise recovered from its
         factual row; ``"constant-effect"``: factual outcome plus the estimated effect.
-    effect_interval : bool
-        Whether :meth:`Learner.effect` returns a confidence interval.
+    effect_interval : {"analytic", "bootstrap"}
+        How :meth:`Learner.effect` gets its 95% interval: ``"analytic"``, from the method's own
+        standard error (no refitting); ``"bootstrap"`` (the default for any learner), from
+        ``n_bootstrap`` refits on resampled training rows (see :meth:`Learner.effect`). For
+        compatibility ``True`` reads as ``"analytic"`` and ``False`` as ``"bootstrap"``.
     """
 
     family: str
     predict: str | None
     predict_do: str | None
     predict_counterfactual: str | None
-    effect_interval: bool = False
+    effect_interval: str = "bootstrap"
 
     def __post_init__(self):
         if self.family not in FAMILIES:
             raise InvalidValueError(f"a learner's family is one of {FAMILIES}, got {self.family!r}")
+        if isinstance(self.effect_interval, (bool, np.bool_)):
+            object.__setattr__(self, "effect_interval", "analytic" if self.effect_interval else "bootstrap")
+        if self.effect_interval not in INTERVAL_METHODS:
+            raise InvalidValueError(f"effect_interval is one of {INTERVAL_METHODS}, got {self.effect_interval!r}")
 
     @property
     def rungs(self) -> dict[str, str | None]:
@@ -109,18 +127,33 @@ class LearnerTags:
 
 @dataclass(frozen=True)
 class Effect:
-    """An average effect ``E[Y | do(treated)] - E[Y | do(control)]`` with an optional interval."""
+    """An average effect of ``do(T=treated)`` against ``do(T=control)`` with its interval.
+
+    Attributes
+    ----------
+    value : float
+    interval : (float, float) or None
+        The 95% confidence interval (None when none was asked for, e.g. ``n_bootstrap=0``).
+    method : str
+        How the value and the interval were computed.
+    estimand : str
+        One of :data:`ESTIMANDS`.
+    se : float
+        The standard error behind the interval (NaN without one).
+    """
 
     value: float
     interval: tuple[float, float] | None = None
     method: str = ""
+    estimand: str = "ate"
+    se: float = float("nan")
 
     def __float__(self):
         return float(self.value)
 
     def __repr__(self):
         ci = "" if self.interval is None else f", 95% CI [{self.interval[0]:.4g}, {self.interval[1]:.4g}]"
-        return f"Effect({self.value:.4g}{ci}{', ' + self.method if self.method else ''})"
+        return f"Effect({self.estimand} {self.value:.4g}{ci}{', ' + self.method if self.method else ''})"
 
 
 @by_value
@@ -188,6 +221,8 @@ class Learner(BaseEstimator):
             with dependency_errors(self, "fit"):
                 self._fit(data)
                 self._fit_overlap(data)
+            self._train_data_ = data[[c for c in dict.fromkeys([*columns, task.treatment]) if c in data.columns]]
+            self._contrasts_ = {}  # (treated, control) -> each training unit's contrast, for effect()
         except BaseException:
             for name in set(vars(self)) - before:  # a failed fit leaves the learner unfitted
                 delattr(self, name)
@@ -256,26 +291,147 @@ class Learner(BaseEstimator):
         with dependency_errors(self, "predict_counterfactual"):
             return self._series(self._predict_counterfactual(data, do), data)
 
-    def effect(self, treated=1, control=0, data: pd.DataFrame | None = None) -> Effect:
-        """Average effect of setting the treatment to ``treated`` against ``control``:
-        E[Y | do(T=treated)] - E[Y | do(T=control)], averaged over ``data`` (default: the
-        training data's units; an outcome column is ignored)."""
+    def effect(self, treated=1, control=0, data: pd.DataFrame | None = None, estimand: str = "ate",
+               n_bootstrap: int = 0, seed=0) -> Effect:
+        """An average effect of ``do(T=treated)`` against ``do(T=control)``, with a 95% interval.
+
+        With ``tau_i = mu_treated(x_i) - mu_control(x_i)`` the learner's contrast for unit ``i``
+        (its ``predict_do`` answers under the two treatments, or the method's own estimator of
+        the same average, e.g. DoWhy's):
+
+        ``estimand="ate"``
+            the average treatment effect, ``mean_i tau_i`` over all units;
+        ``estimand="att"``
+            the average effect on the treated (ETT), ``mean_i tau_i`` over the units with
+            ``T_i = treated``;
+        ``estimand="atc"``
+            the average effect on the controls, over the units with ``T_i = control``.
+
+        The units are the training data's (default) or the rows of ``data``. ATT and ATC need a
+        discrete treatment (``T = treated`` has probability zero otherwise).
+
+        Parameters
+        ----------
+        treated, control : float
+            The two treatment values.
+        data : DataFrame, optional
+            The units to average over (their treatment column picks ATT's and ATC's units).
+        estimand : {"ate", "att", "atc"}
+        n_bootstrap : int
+            Resamples for a learner whose interval is a bootstrap (``tags.effect_interval ==
+            "bootstrap"``): the learner is refitted ``n_bootstrap`` times on training rows drawn
+            with replacement (a fresh ``seed`` parameter each time) and the interval is the
+            estimate +- 1.96 bootstrap standard errors. Cost: ``n_bootstrap`` fits and effects,
+            about ``n_bootstrap`` times the learner's fit time (200 resamples: well under a
+            second for ``LinearRegression(alpha=1)`` on 2,000 rows, a minute for
+            ``GradientBoosting``, several for a neural learner). The default 0 returns such
+            learners' estimate without an interval, so a plain ``effect()`` stays as cheap as
+            one prediction; ask for ``n_bootstrap=200`` (or more) to get one. Analytic
+            intervals are always returned and ignore it.
+        seed : int or numpy Generator
+            Seeds the bootstrap resamples.
+
+        Returns
+        -------
+        Effect
+            ``value``, ``interval``, ``se``, ``method`` and ``estimand``.
+        """
         self._check_fitted()
-        t = self.task_.treatment
+        if estimand not in ESTIMANDS:
+            raise InvalidValueError(f"estimand must be one of {ESTIMANDS}, got {estimand!r}."
+                                    f"{did_you_mean(str(estimand), ESTIMANDS)}")
+        check_n_bootstrap(n_bootstrap)
+        task = self.task_
+        t = task.treatment
         hi, lo = self._check_do({t: treated}, 1), self._check_do({t: control}, 1)
+        hi, lo = float(hi[t]), float(lo[t])
         if data is not None:
             data = self._prepare("predict_do", data)
+        if estimand != "ate":
+            if not task.type(t).discrete:
+                raise UnsupportedQueryError(
+                    f"estimand={estimand!r} averages over the units with {t} = "
+                    f"{'treated' if estimand == 'att' else 'control'}, which have probability zero for the "
+                    f"continuous treatment {t!r}; ask for the ATE")
+            if data is not None and t not in data.columns:
+                raise InvalidValueError(f"estimand={estimand!r} picks its units by the treatment column {t!r}, "
+                                        f"which the data lack; they have {list(map(str, data.columns))}")
         with dependency_errors(self, "effect"):
-            return self._effect(float(hi[t]), float(lo[t]), data)
+            point = self._call_effect(hi, lo, data, estimand)
+            if not isinstance(point, Effect):  # a user's learner answering a bare number: the evaluator judges it
+                return point
+            point = replace(point, estimand=estimand)
+            if point.interval is None and n_bootstrap and self.tags.effect_interval == "bootstrap":
+                point = self._bootstrap_effect(point, hi, lo, data, estimand, int(n_bootstrap), seed)
+        return point
 
-    def _effect(self, treated: float, control: float, data) -> Effect:
-        if data is None:
-            data = self._effect_units_
-        t = self.task_.treatment
+    def _effect(self, treated: float, control: float, data, estimand: str = "ate") -> Effect:
+        """The estimand's value (see :meth:`effect`) over ``data`` (None: the training units);
+        an analytic interval where the method has one. Default: the mean of the ``predict_do``
+        contrast over the estimand's units."""
         if self.tags.predict_do is None:
             self._unsupported("effect")
-        diff = self._predict_do(data, {t: treated}) - self._predict_do(data, {t: control})
-        return Effect(float(np.mean(diff)), None, type(self).__name__)
+        t = self.task_.treatment
+        if data is None:  # the training units: their contrasts once, then each estimand's share of them
+            key = (treated, control)
+            cache = self.__dict__.setdefault("_contrasts_", {})
+            if key not in cache:  # the units as a rung-2 query sees them: no outcome column
+                units = self._effect_units_
+                cache[key] = np.asarray(self._predict_do(units, {t: treated}) - self._predict_do(units, {t: control}))
+            diff = cache[key][self._estimand_mask(self._train_data_, estimand, treated, control)]
+        else:
+            units = self._estimand_units(data, estimand, treated, control)
+            diff = self._predict_do(units, {t: treated}) - self._predict_do(units, {t: control})
+        return Effect(float(np.mean(diff)), None, type(self).__name__, estimand)
+
+    def _call_effect(self, treated: float, control: float, data, estimand: str) -> Effect:
+        """``_effect`` with the estimand; an override written before estimands existed,
+        ``_effect(treated, control, data)``, averages over the rows it is given: the estimand's."""
+        import inspect
+
+        params = inspect.signature(self._effect).parameters.values()
+        if len(params) >= 4 or any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
+            return self._effect(treated, control, data, estimand)
+        if estimand == "ate":
+            return self._effect(treated, control, data)
+        return self._effect(treated, control, self._estimand_units(data, estimand, treated, control))
+
+    def _estimand_mask(self, data, estimand: str, treated: float, control: float) -> np.ndarray:
+        """Which rows of ``data`` an estimand averages over (all for the ATE)."""
+        if estimand == "ate":
+            return np.ones(len(data), dtype=bool)
+        t = self.task_.treatment
+        level = treated if estimand == "att" else control
+        mask = data[t].to_numpy(dtype=np.float64) == level
+        if not mask.any():
+            raise InvalidValueError(f"estimand={estimand!r}: no unit has {t} = {level:g} in the "
+                                    f"{len(data)} rows averaged over")
+        return mask
+
+    def _estimand_units(self, data, estimand: str, treated: float, control: float) -> pd.DataFrame:
+        """The rows of ``data`` (None: the training units, as a rung-2 query sees them) an
+        estimand averages over."""
+        units, labels = (self._effect_units_, self._train_data_) if data is None else (data, data)
+        return units if estimand == "ate" else units[self._estimand_mask(labels, estimand, treated, control)]
+
+    def _bootstrap_effect(self, point: Effect, treated, control, data, estimand, n_bootstrap: int, seed) -> Effect:
+        """``point`` with the normal interval from ``n_bootstrap`` refits on resampled rows."""
+        from sklearn.base import clone
+
+        from .._random import seed_sequence
+
+        train = self._train_data_
+        values = np.empty(n_bootstrap)
+        for b, child in enumerate(seed_sequence(seed).spawn(n_bootstrap)):
+            rows = np.random.default_rng(child).integers(0, len(train), size=len(train))
+            fresh = clone(self)
+            if "seed" in fresh.get_params(deep=False):
+                fresh.set_params(seed=int(child.generate_state(1, np.uint32)[0]))
+            fresh.fit(train.iloc[rows].reset_index(drop=True), self.task_)
+            values[b] = fresh._call_effect(treated, control, data, estimand).value
+        se = float(np.std(values, ddof=1))
+        return replace(point, interval=z_interval(point.value, se), se=se,
+                       method=f"{point.method}, bootstrap ({n_bootstrap} resamples)")
 
     def _predict(self, data):
         self._unsupported("predict")
@@ -409,6 +565,15 @@ def _align_series(name, spec: pd.Series, index) -> np.ndarray:
 
 def _plain(label):
     return label.item() if isinstance(label, np.generic) else label
+
+
+def check_n_bootstrap(n_bootstrap) -> int:
+    """``n_bootstrap`` as an int: 0 (no bootstrap) or at least 2 resamples (one has no spread);
+    anything else is an :class:`~causalab.InvalidValueError` naming it."""
+    if isinstance(n_bootstrap, bool) or not isinstance(n_bootstrap, (int, np.integer)) or n_bootstrap < 0 \
+            or n_bootstrap == 1:
+        raise InvalidValueError(f"n_bootstrap must be 0 (no bootstrap) or an int >= 2, got {n_bootstrap!r}")
+    return int(n_bootstrap)
 
 
 @contextmanager

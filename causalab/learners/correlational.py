@@ -13,10 +13,21 @@ from __future__ import annotations
 import numpy as np
 
 from ..exceptions import InvalidValueError, unknown_variable
-from .base import Learner, LearnerTags, as_int_seed, check_design, clip_to_outcome, features_matrix
+from .base import (
+    Effect,
+    Learner,
+    LearnerTags,
+    as_int_seed,
+    check_design,
+    clip_to_outcome,
+    features_matrix,
+    t_interval,
+)
 
 CORRELATIONAL_TAGS = LearnerTags(family="correlational", predict="regression", predict_do="conditioning",
                                  predict_counterfactual="plug-in")
+ANALYTIC_TAGS = LearnerTags(family="correlational", predict="regression", predict_do="conditioning",
+                            predict_counterfactual="plug-in", effect_interval="analytic")
 
 
 class Correlational(Learner):
@@ -115,9 +126,23 @@ class LinearRegression(Correlational):
         See :class:`Correlational`.
     alpha : float
         Ridge penalty on standardised features (0: OLS).
+
+    ``effect`` has an analytic interval for OLS (``alpha=0``): the contrast is ``g' beta`` with
+    ``g`` the mean difference of the design rows under the two treatments, and its standard
+    error ``sqrt(g' V g)`` with ``V`` the heteroskedasticity-robust (HC1 sandwich) covariance
+    of the coefficients (Student's t with the residual degrees of freedom); with a ridge
+    penalty the interval is a bootstrap.
     """
 
     _drop_first = True
+
+    @property
+    def tags(self):
+        return self._outcome_tags(CORRELATIONAL_TAGS if self._ridge else ANALYTIC_TAGS)
+
+    @property
+    def _ridge(self):
+        return not (isinstance(self.alpha, (int, float)) and not isinstance(self.alpha, bool) and self.alpha == 0)
 
     def __init__(self, features=None, alpha: float = 0.0):
         self.features = features
@@ -138,6 +163,8 @@ class LinearRegression(Correlational):
         beta = np.linalg.lstsq(a, z.T @ (y - y_mean), rcond=None)[0]
         self.coef_ = beta / self.x_scale_
         self.intercept_ = float(y_mean - self.x_mean_ @ self.coef_)
+        if not self._ridge:
+            self.coef_cov_, self.df_resid_ = _hc1_covariance(x, y - self._predict_x(x))
 
     def _column_names(self) -> list[str]:
         """The design's column names: a categorical feature's one-hot columns as ``'Z=level'``."""
@@ -152,6 +179,31 @@ class LinearRegression(Correlational):
 
     def _predict_x(self, x):
         return x @ self.coef_ + self.intercept_
+
+    def _effect(self, treated, control, data, estimand="ate"):
+        if self._ridge:
+            return super()._effect(treated, control, data, estimand)
+        units = self._estimand_units(data, estimand, treated, control)
+        t = self.task_.treatment
+        x_hi, x_lo = self._x(units, {t: treated}), self._x(units, {t: control})
+        g = np.concatenate([[0.0], (x_hi - x_lo).mean(axis=0)])  # the intercept cancels in a contrast
+        # the answers rung 2 gives (projected onto a discrete outcome's range; without a
+        # projection this is g' beta); the standard error is the linear contrast's
+        value = float(np.mean(clip_to_outcome(self._predict_x(x_hi), self.task_)
+                              - clip_to_outcome(self._predict_x(x_lo), self.task_)))
+        se = float(np.sqrt(max(g @ self.coef_cov_ @ g, 0.0)))
+        return Effect(value, t_interval(value, se, df=self.df_resid_), "OLS, HC1 standard error", estimand, se)
+
+
+def _hc1_covariance(x: np.ndarray, residuals: np.ndarray) -> tuple[np.ndarray, int]:
+    """HC1 (heteroskedasticity-robust) covariance of OLS's (intercept, coefficients) for the
+    design ``[1, x]``, and the residual degrees of freedom (the interval's t quantile)."""
+    n = len(x)
+    design = np.column_stack([np.ones(n), x])
+    bread = np.linalg.pinv(design.T @ design)
+    meat = (design * residuals[:, None] ** 2).T @ design
+    dof = max(n - np.linalg.matrix_rank(design), 1)
+    return bread @ meat @ bread * (n / dof), dof
 
 
 class GradientBoosting(Correlational):

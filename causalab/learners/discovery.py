@@ -111,8 +111,10 @@ class GraphDiscovery(Learner):
     def _predict_counterfactual(self, data, do):
         return self.learner_.predict_counterfactual(data, do).to_numpy()
 
-    def _effect(self, treated, control, data):
-        return self.learner_.effect(treated, control, data)
+    def _effect(self, treated, control, data, estimand="ate"):
+        # the inner learner's answer and analytic interval (given the discovered graph); a
+        # bootstrap interval refits GraphDiscovery whole, so the search's own variance is in it
+        return self.learner_._effect(treated, control, data, estimand)
 
     def _why_unsupported(self, rung):
         return self.learner_._why_unsupported(rung) if hasattr(self, "learner_") else ""

@@ -182,8 +182,12 @@ class _DoWhyLearner(Learner):
         factual_t = data[task.treatment].to_numpy(dtype=np.float64)
         return data[task.outcome].to_numpy(dtype=np.float64) + self.slope_ * (t - factual_t)
 
-    def _linear_effect(self, treated, control, data):
-        return Effect(self.slope_ * (treated - control), None, f"DoWhy {self._method()}")
+    def _linear_effect(self, treated, control, data, estimand="ate"):
+        """A constant effect: ATE = ATT = ATC = slope (treated - control), every unit alike; the
+        interval from the method's standard error (:meth:`_slope_se`)."""
+        value = self.slope_ * (treated - control)
+        se = abs(treated - control) * self._slope_se()
+        return Effect(value, t_interval(value, se), f"DoWhy {self._method()}", estimand, se)
 
 
 class Backdoor(_DoWhyLearner):
@@ -205,11 +209,12 @@ class Backdoor(_DoWhyLearner):
         the effect from the regression's standard error; on a binary outcome a linear
         probability model, its per-unit answers clipped to [0, 1], and no rung 3, since the
         factual outcome plus an effect leaves [0, 1]). ``"ipw"``: propensity-score weighting
-        (binary treatment; Hajek-normalised weights, DoWhy's ``"ips_weight"``), answering
-        rung 2 with the population means E[Y | do(T=t)] for every unit. ``"matching"``:
+        (binary treatment; Hajek-normalised weights, DoWhy's ``"ips_weight"``, and DoWhy's own
+        weights for the ATT and ATC), answering rung 2 with the population means
+        E[Y | do(T=t)] for every unit; a sandwich interval (:meth:`_ipw_se`). ``"matching"``:
         propensity-score matching (binary treatment, one nearest neighbour with replacement
-        in each direction; the ATE is the unit-weighted mean of the ATT and the ATC), the
-        average effect only.
+        in each direction; the ATT matches the treated, the ATC the controls, and the ATE is
+        the unit-weighted mean of the two), the average effect only (a bootstrap interval).
     adjustment : {"maximal-adjustment", "minimal-adjustment", "default"}
         DoWhy's back-door identification method, choosing the adjustment set from the graph.
         The maximal valid set (default) also holds prognostic covariates, which sharpens the
@@ -291,9 +296,9 @@ class Backdoor(_DoWhyLearner):
 
     @property
     def tags(self):
-        rungs = {"regression": ("regression", "adjustment", "abduction", True),
-                 "ipw": (None, "population", None, False),
-                 "matching": (None, None, None, False)}.get(self.method, (None, None, None, False))
+        rungs = {"regression": ("regression", "adjustment", "abduction", "analytic"),
+                 "ipw": (None, "population", None, "analytic"),
+                 "matching": (None, None, None, "bootstrap")}.get(self.method, (None, None, None, "bootstrap"))
         return self._outcome_tags(LearnerTags("backdoor", *rungs))
 
     def _method(self):
@@ -391,26 +396,59 @@ class Backdoor(_DoWhyLearner):
         factual = self._predict(data)
         return data[task.outcome].to_numpy(dtype=np.float64) + self._predict_do(data, do) - factual
 
-    def _effect(self, treated, control, data):
-        if data is not None and self.method == "ipw":
-            # rung 2 here is the training population's Hajek arm means, whatever the units;
-            # DoWhy's estimator cannot score rows other than the ones it was fitted on
-            return super()._effect(treated, control, data)
-        if data is None:
-            data = self._train_
+    def _effect(self, treated, control, data, estimand="ate"):
+        if self.method == "regression":
+            # DoWhy's regression averages its contrast over the rows it is given: the estimand's units
+            units = self._estimand_units(data, estimand, treated, control)
+            with self._dowhy_call():
+                est = self.estimator_.estimate_effect(self._to_dowhy(units),
+                                                      treatment_value=self._treatment_value(treated),
+                                                      control_value=self._treatment_value(control),
+                                                      target_units="ate", need_conditional_estimates=False)
+                interval, se = self._regression_interval(units, treated, control, float(est.value))
+            return Effect(float(est.value), interval, f"DoWhy {self._method()}", estimand, se)
+        if data is not None:
+            # DoWhy's weights and matches score the training units it was fitted on, outcomes
+            # included; rung 2 for other units is the training population's Hajek arm means
+            if self.method == "ipw" and estimand == "ate":
+                return super()._effect(treated, control, data, estimand)
+            raise UnsupportedQueryError(f"Backdoor(method={self.method!r}) estimates the {estimand.upper()} of its "
+                                        "training units only (it weights or matches their outcomes); call "
+                                        "effect() without data")
         if self.method == "matching" and self.matching_ties == "average":
-            return Effect(self._matching_average(data), None, f"DoWhy {self._method()}, ties averaged")
-        with self._dowhy_call():
-            est = self.estimator_.estimate_effect(self._to_dowhy(data), treatment_value=self._treatment_value(treated),
+            return Effect(self._matching_average(self._train_, estimand), None,
+                          f"DoWhy {self._method()}, ties averaged", estimand)
+        frame = self._to_dowhy(self._train_)
+        with self._dowhy_call():  # DoWhy's own weights (and matches) for each target population
+            est = self.estimator_.estimate_effect(frame, treatment_value=self._treatment_value(treated),
                                                   control_value=self._treatment_value(control),
-                                                  target_units="ate", need_conditional_estimates=False)
-            interval = self._regression_interval(data, treated, control, float(est.value)) \
-                if self.method == "regression" else None
-        return Effect(float(est.value), interval, f"DoWhy {self._method()}")
+                                                  target_units=estimand, need_conditional_estimates=False)
+        value = float(est.value)
+        if self.method != "ipw":
+            return Effect(value, None, f"DoWhy {self._method()}", estimand)
+        se = self._ipw_se(frame, np.asarray(est.propensity_scores, dtype=np.float64), estimand)
+        return Effect(value, t_interval(value, se), f"DoWhy {self._method()}, sandwich standard error", estimand, se)
 
-    def _matching_average(self, data) -> float:
-        """DoWhy's propensity-score matching ATE (the unit-weighted mean of ATT and ATC), each
-        unit matched to every unit of the other arm at the nearest score, outcomes averaged."""
+    def _ipw_se(self, frame, ps, estimand):
+        """Standard error of the Hajek (self-normalised) weighting estimator DoWhy computes, from
+        its linearisation ``phi_i = w1_i (y_i - m1) / mean(w1) - w0_i (y_i - m0) / mean(w0)``
+        with each arm's weights for the estimand (ATE: 1/e and 1/(1-e); ATT: 1 and e/(1-e); ATC:
+        (1-e)/e and 1), the clipped propensity scores ``e`` taken as known. For the ATE this
+        is conservative (estimating e lowers the variance; Lunceford & Davidian 2004)."""
+        task = self.task_
+        t = frame[task.treatment].to_numpy(dtype=np.float64)
+        y = frame[task.outcome].to_numpy(dtype=np.float64)
+        odds = {"ate": (1 / ps, 1 / (1 - ps)), "att": (np.ones_like(ps), ps / (1 - ps)),
+                "atc": ((1 - ps) / ps, np.ones_like(ps))}[estimand]
+        w1, w0 = t * odds[0], (1 - t) * odds[1]
+        m1, m0 = np.sum(w1 * y) / np.sum(w1), np.sum(w0 * y) / np.sum(w0)
+        phi = w1 * (y - m1) / w1.mean() - w0 * (y - m0) / w0.mean()
+        return float(np.sqrt(np.mean(phi**2) / len(phi)))
+
+    def _matching_average(self, data, estimand="ate") -> float:
+        """DoWhy's propensity-score matching effect, each unit matched to every unit of the
+        other arm at the nearest score, outcomes averaged: the ATT over the treated units' gaps,
+        the ATC over the controls', the ATE over both (the unit-weighted mean of ATT and ATC)."""
         task = self.task_
         with self._dowhy_call():
             ps = np.asarray(self.estimator_.predict_proba(self._to_dowhy(data))[:, 1], dtype=np.float64)
@@ -420,8 +458,8 @@ class Backdoor(_DoWhyLearner):
         if t.all() or not t.any():
             raise InvalidValueError(f"Backdoor(method='matching'): every unit has {task.treatment}="
                                     f"{int(t[0])}; matching needs units in both arms")
-        gaps = np.concatenate([y[t] - _tied_mean(ps[~t], y[~t], ps[t]), _tied_mean(ps[t], y[t], ps[~t]) - y[~t]])
-        return float(gaps.mean())
+        gaps = {"att": y[t] - _tied_mean(ps[~t], y[~t], ps[t]), "atc": _tied_mean(ps[t], y[t], ps[~t]) - y[~t]}
+        return float(np.concatenate([gaps["att"], gaps["atc"]]).mean() if estimand == "ate" else gaps[estimand].mean())
 
     def _regression_interval(self, data, treated, control, value):
         """95% interval from the regression's covariance. The average effect is g'beta with
@@ -436,7 +474,7 @@ class Backdoor(_DoWhyLearner):
         g = (design(treated) - design(control)).mean(axis=0)
         assert abs(float(g @ np.asarray(est.model.params)) - value) < 1e-8 * (1 + abs(value))
         se = float(np.sqrt(g @ np.asarray(est.model.cov_params()) @ g))
-        return t_interval(value, se, df=float(est.model.df_resid))
+        return t_interval(value, se, df=float(est.model.df_resid)), se
 
     def _check_design(self):
         """DoWhy's OLS silently takes the pseudo-inverse of a singular design: refuse it."""
@@ -486,13 +524,16 @@ class FrontDoor(_DoWhyLearner):
     constant effect, so E[Y | do(X=x)] = E[Y] + b (x - E[X]) with b = DoWhy's estimate per
     unit of X. Rung 3 under the same linear model: Y + b (x - X).
 
+    ``effect`` is the same for the ATE, ATT and ATC (a constant effect), with Sobel's
+    delta-method interval for the product of the two stages' slopes.
+
     Raises
     ------
     NotIdentifiedError
         When the graph has no front-door set.
     """
 
-    _tags = LearnerTags("frontdoor", None, "population", "constant-effect")
+    _tags = LearnerTags("frontdoor", None, "population", "constant-effect", "analytic")
     method_name = "frontdoor.two_stage_regression"
 
     def __init__(self):
@@ -518,6 +559,25 @@ class FrontDoor(_DoWhyLearner):
     _predict_counterfactual = _DoWhyLearner._linear_counterfactual
     _effect = _DoWhyLearner._linear_effect
 
+    def _slope_se(self) -> float:
+        """Sobel's delta-method standard error of the product ``a b`` of the two stages'
+        slopes: ``sqrt(b^2 Var(a) + a^2 Var(b))``, each stage's variance from its regression."""
+        stages = [self.estimator_._first_stage_model, self.estimator_._second_stage_model]
+        with _quiet():  # DoWhy's state is process-wide (see the module docstring)
+            data = self._to_dowhy(self._train_)
+            (a, var_a), (b, var_b) = (_stage_slope(est, data) for est in stages)
+        assert abs(a * b - self.slope_) < 1e-6 * (1 + abs(self.slope_))
+        return float(np.sqrt(b**2 * var_a + a**2 * var_b))
+
+
+def _stage_slope(est, data):
+    """A DoWhy linear-regression stage's effect of a unit change of its treatment, and its
+    variance (``g' Cov(beta) g`` over DoWhy's own design rows, as Backdoor's interval)."""
+    n = len(data)
+    g = (est._build_features(data, treatment_values=np.ones(n))
+         - est._build_features(data, treatment_values=np.zeros(n))).mean(axis=0)
+    return float(g @ np.asarray(est.model.params)), float(g @ np.asarray(est.model.cov_params()) @ g)
+
 
 class IV(_DoWhyLearner):
     """Instrumental variables through DoWhy (``iv.instrumental_variable``: the Wald
@@ -527,13 +587,16 @@ class IV(_DoWhyLearner):
     outcome only through it and share no cause with it; a linear, constant effect, so
     E[Y | do(T=t)] = E[Y] + b (t - E[T]) and the counterfactual is Y + b (t - T).
 
+    ``effect`` is the same for the ATE, ATT and ATC (a constant effect), with a
+    heteroskedasticity-robust analytic interval (:meth:`_slope_se`).
+
     Raises
     ------
     NotIdentifiedError
         When the graph has no observed instrument.
     """
 
-    _tags = LearnerTags("iv", None, "population", "constant-effect")
+    _tags = LearnerTags("iv", None, "population", "constant-effect", "analytic")
     method_name = "iv.instrumental_variable"
 
     def __init__(self):
@@ -557,6 +620,26 @@ class IV(_DoWhyLearner):
 
     def _method_params(self, estimand):
         return {"iv_instrument_name": self.instruments_}
+
+    def _slope_se(self) -> float:
+        """Heteroskedasticity-robust standard error of the IV slope. One instrument (DoWhy's
+        Wald or covariance ratio): ``b = Cov(Y, Z) / Cov(T, Z)`` with influence
+        ``(Z - Zbar)(Y - Ybar - b (T - Tbar)) / Cov(T, Z)``. Several (DoWhy's 2SLS of Y on T
+        without a constant): the 2SLS sandwich ``(Xh'Xh)^-1 Xh' diag(u^2) Xh (Xh'Xh)^-1``,
+        ``Xh`` the first stage's fitted T."""
+        task, data = self.task_, self._train_
+        y = data[task.outcome].to_numpy(dtype=np.float64)
+        t = data[task.treatment].to_numpy(dtype=np.float64)
+        z = data[self.instruments_].to_numpy(dtype=np.float64)
+        b, n = self.slope_, len(y)
+        if z.shape[1] == 1:
+            zc = z[:, 0] - z[:, 0].mean()
+            cov_tz = np.mean(zc * (t - t.mean()))
+            phi = zc * (y - y.mean() - b * (t - t.mean())) / cov_tz
+            return float(np.sqrt(np.mean(phi**2) / n))
+        t_hat = z @ np.linalg.lstsq(z, t, rcond=None)[0]
+        u = y - b * t
+        return float(np.sqrt(np.sum(t_hat**2 * u**2)) / np.sum(t_hat**2))
 
     _predict_do = _DoWhyLearner._linear_do
     _predict_counterfactual = _DoWhyLearner._linear_counterfactual

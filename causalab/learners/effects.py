@@ -18,10 +18,12 @@ import torch
 from sklearn.base import clone
 
 from ..exceptions import InvalidValueError, OutOfSupportError, UnsupportedQueryError
-from .base import Learner, LearnerTags, as_int_seed, clip_to_outcome, features_matrix
+from .base import Effect, Learner, LearnerTags, as_int_seed, clip_to_outcome, features_matrix, t_interval
 from .training import check_hidden, check_rate, check_training, early_stopping, seeded_mlp, split, torch_device
 
 EFFECT_TAGS = LearnerTags("backdoor", "regression", "adjustment", "factual-plus-cate")
+ANALYTIC_EFFECT_TAGS = LearnerTags("backdoor", "regression", "adjustment", "factual-plus-cate",
+                                   effect_interval="analytic")
 
 
 class EffectLearner(Learner):
@@ -88,10 +90,38 @@ class TLearner(EffectLearner):
 
     Needs a binary or categorical treatment, and covariates (without them it is the naive
     contrast; use ``LinearRegression(features="treatment")``).
+
+    With OLS arms (``base`` None or ``LinearRegression()``) ``effect`` has an analytic
+    interval: the estimate is ``mean_i x_i' (b_treated - b_control)`` over the estimand's
+    units, with variance ``xbar' (V_treated + V_control) xbar + var_i(tau_i) / n_units``
+    (each arm's HC1 covariance, plus the spread of the unit-level contrasts, since the units
+    are a sample of the population whose average effect is estimated). Otherwise a bootstrap.
     """
 
     def __init__(self, base=None):
         self.base = base
+
+    @property
+    def tags(self):
+        from .correlational import LinearRegression
+
+        base = self.base
+        ols = base is None or (type(base) is LinearRegression and base.tags.effect_interval == "analytic")
+        return self._outcome_tags(ANALYTIC_EFFECT_TAGS if ols else EFFECT_TAGS)
+
+    def _effect(self, treated, control, data, estimand="ate"):
+        if self.tags.effect_interval != "analytic":
+            return super()._effect(treated, control, data, estimand)
+        units = self._estimand_units(data, estimand, treated, control)
+        hi, lo = self.models_[treated], self.models_[control]
+        x = np.column_stack([np.ones(len(units)), hi._x(units)])
+        # each unit's contrast as rung 2 answers it (projected onto a discrete outcome's range;
+        # without a projection x_i' (b_treated - b_control)); the arms' variance is the linear one's
+        tau = clip_to_outcome(hi._predict_x(x[:, 1:]), self.task_) - clip_to_outcome(lo._predict_x(x[:, 1:]), self.task_)
+        xbar = x.mean(axis=0)
+        var = xbar @ (hi.coef_cov_ + lo.coef_cov_) @ xbar + (tau.var(ddof=1) / len(tau) if len(tau) > 1 else 0.0)
+        value, se = float(tau.mean()), float(np.sqrt(max(var, 0.0)))
+        return Effect(value, t_interval(value, se), "T-learner, OLS arms, HC1 standard error", estimand, se)
 
     def _models_for(self, data):
         from .correlational import Correlational, LinearRegression
@@ -133,11 +163,22 @@ class SLearner(TLearner):
     ----------
     base : Learner
         A correlational causalab learner; cloned and fed the treatment and the covariates.
+
+    With an OLS base the effect's interval is the regression's (analytic, HC1); otherwise a
+    bootstrap.
     """
 
     def _fit_surface(self, data):
         task = self.task_
         self.model_ = self._models_for(data).set_params(features=[task.treatment, *task.covariates]).fit(data, task)
+
+    def _effect(self, treated, control, data, estimand="ate"):
+        if self.tags.effect_interval != "analytic":
+            return EffectLearner._effect(self, treated, control, data, estimand)
+        # one linear model of (T, X): the contrast is the inner regression's, HC1 interval and all
+        units = self._estimand_units(data, estimand, treated, control)
+        inner = self.model_._effect(treated, control, units, "ate")
+        return Effect(inner.value, inner.interval, "S-learner, OLS, HC1 standard error", estimand, inner.se)
 
     def _mu(self, data, t):
         frame = data.assign(**{self.task_.treatment: t})

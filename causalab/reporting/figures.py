@@ -71,8 +71,11 @@ def survival_figure(results: pd.DataFrame):
 
 def ate_figure(results: pd.DataFrame):
     """Per environment, each learner's estimated ATE (mean and spread over seeds, largest
-    training size) against the exact truth (dashed line), coloured by the family it acted as."""
-    ate = results[(results["metric"] == "ate") & (results["status"] == "ok")]
+    training size) against the exact truth (dashed line), coloured by the family it acted as;
+    the ATT where that is the environment's only truth (LaLonde-v0)."""
+    ok = results[results["status"] == "ok"]
+    with_ate = set(results.loc[results["metric"] == "ate", "environment"])
+    ate = ok[(ok["metric"] == "ate") | ((ok["metric"] == "att") & ~ok["environment"].isin(with_ate))]
     envs = [e for e in _settings(results) if ((ate["environment"] == e[0]) & (ate["knobs"] == e[1])).any()]
     fig, axes = _grid(max(len(envs), 1), width=5.0, height=3.4)
     for ax, (env_id, knobs, title) in zip(axes, envs):
@@ -85,7 +88,8 @@ def ate_figure(results: pd.DataFrame):
             ax.scatter(np.full(len(rows), i), rows["value"], color=colour, alpha=0.5, s=14)
             ax.scatter([i], [rows["value"].mean()], color=colour, marker="D", s=40, edgecolors="black")
         truth = float(sub["true_value"].iloc[0]) if len(sub) else np.nan
-        ax.axhline(truth, color="black", linestyle="--", linewidth=1, label=f"true ATE {truth:.3g}")
+        name = sub["metric"].iloc[0].upper() if len(sub) else "ATE"
+        ax.axhline(truth, color="black", linestyle="--", linewidth=1, label=f"true {name} {truth:.3g}")
         ax.set_xticks(range(len(learners)), [_short(l, 22) for l in learners], rotation=35, ha="right", fontsize=7)
         ax.set_title(title, fontsize=10)
         ax.legend(fontsize=7)
@@ -167,6 +171,30 @@ def sweep_figure(results: pd.DataFrame):
         ax.set_title(title, fontsize=10)
         ax.legend(fontsize=6)
     fig.suptitle("Knob sweeps: ATE error against each knob (bars: one SE over seeds)", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def coverage_figure(coverage: pd.DataFrame):
+    """Calibration: each learner's coverage of its nominal 95% intervals (per estimand), with
+    2 binomial standard errors, against the nominal line; hollow markers count every cell,
+    filled ones only the cells where the environment expects the learner to succeed.
+    ``coverage`` is :func:`causalab.evaluation.coverage_table`'s table."""
+    plt = _plt()
+    labels = [f"{_short(l, 30)} ({e})" for l, e in zip(coverage["learner"], coverage["estimand"])]
+    fig, ax = plt.subplots(figsize=(7.0, 0.32 * len(labels) + 1.4))
+    y = np.arange(len(labels))
+    ax.errorbar(coverage["coverage"], y + 0.15, xerr=2 * coverage["binomial_se"], fmt="o", mfc="white",
+                color="#7f7f7f", label="every cell")
+    ax.errorbar(coverage["coverage_valid"], y - 0.15, xerr=2 * coverage["binomial_se_valid"], fmt="o",
+                color="#1f77b4", label="where the learner should succeed")
+    ax.axvline(0.95, color="black", linestyle="--", linewidth=1, label="nominal 95%")
+    ax.set_yticks(y, labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_xlabel("share of intervals that hold the truth")
+    ax.legend(fontsize=7, loc="lower left")
+    ax.set_title("Calibration of the 95% intervals", fontsize=11)
     fig.tight_layout()
     return fig
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..evaluation.evaluate import COLUMNS
 from ..evaluation.graphs import graph_degradation
+from ..evaluation.coverage import coverage_table
 from ..evaluation.knobs import label_map
 from ..evaluation.refute import refuter_scorecard, sensitivity_table
 from ..evaluation.verdict import verdicts
@@ -24,7 +25,8 @@ LEADERBOARD_COLUMNS = ("environment", "knobs", "learner", "acts_as", "ate_error"
 
 
 def leaderboard(results: pd.DataFrame) -> pd.DataFrame:
-    """One row per (environment, knob setting, learner): mean ATE error (estimate - truth);
+    """One row per (environment, knob setting, learner): mean ATE error (estimate - truth; the
+    ATT's where that is the environment's only truth, as on LaLonde-v0);
     ``do_excess``, the error under do() beyond the best possible answer from the learner's
     features (``do_bias_rmse``, 0 for an exact answer), and ``survival`` (1: the error grows
     under do() no more than the noise does), both averaged over the regimes; ``cf_excess``,
@@ -50,6 +52,8 @@ def leaderboard(results: pd.DataFrame) -> pd.DataFrame:
             return float(v.mean()) if len(v) else np.nan
 
         ate = s[s["metric"] == "ate"]
+        if not len(ate):  # a truth on the treated only (LaLonde): its ATT error
+            ate = s[s["metric"] == "att"]
         cf = mean("cf_rmse")
         if np.isnan(cf) and (s["metric"] == "cf_accuracy").any():
             cf = 1.0 - mean("cf_accuracy")
@@ -128,6 +132,7 @@ class Report:
         self.other_metrics = other_metrics(shown)
         self.estimates = estimates_table(shown)
         self.problems = problems(shown)
+        self.coverage = coverage_table(shown)
         # refuters and wrong graphs (opt-in: empty tables when the run had none)
         self.refuter_scorecard = refuter_scorecard(results)
         self.sensitivity = sensitivity_table(results)
@@ -135,6 +140,8 @@ class Report:
         self.figures, self.skipped = {}, []
         self._figure("ATE estimates against the truth", F.ate_figure, shown)
         self._figure("Survival under intervention", F.survival_figure, shown)
+        if len(self.coverage):
+            self._figure("Calibration: coverage of the 95% intervals", F.coverage_figure, self.coverage)
         self._figure("Learning curves", F.learning_curve_figure, shown)
         self._figure("Knob sweeps", F.sweep_figure, shown)
         if len(self.refuter_scorecard):
@@ -197,6 +204,8 @@ class Report:
         if len(self.estimates):
             lines += ["", "## Estimates without ground truth", "", _NO_TRUTH_NOTE, "",
                       *(f"- {line}" for line in agreement(self.estimates)), "", _markdown_table(_shown(self.estimates))]
+        if len(self.coverage):
+            lines += ["", "## Calibration", "", _COVERAGE_NOTE, "", _markdown_table(self.coverage)]
         if len(self.other_metrics):
             lines += ["", "## Other measures", "", _markdown_table(self.other_metrics)]
         if len(self.problems):
@@ -222,6 +231,8 @@ class Report:
             parts += ["<h2>Estimates without ground truth</h2>", f"<p>{_e(_NO_TRUTH_NOTE)}</p>",
                       "<ul>" + "".join(f"<li>{_e(line)}</li>" for line in agreement(self.estimates)) + "</ul>",
                       _html_table(_shown(self.estimates))]
+        if len(self.coverage):
+            parts += ["<h2>Calibration</h2>", f"<p>{_e(_COVERAGE_NOTE)}</p>", _html_table(self.coverage)]
         if len(self.other_metrics):
             parts += ["<h2>Other measures</h2>", _html_table(self.other_metrics)]
         if len(self.problems):
@@ -259,6 +270,10 @@ class Report:
 _OVERLAP_NOTE = ("Propensity overlap of the learners that adjust for a set (binary treatment): share_clipped is the "
                  "share of training units whose estimated propensity lies outside the clipping bounds, ess the "
                  "effective sample size of the inverse-propensity weights; 'poor' when a fit warned.")
+_COVERAGE_NOTE = ("Share of the learners' nominal 95% intervals (ATE, ATT, ATC) that held the truth, over seeds and "
+                  "environments; *_valid: only where the environment expects the learner to succeed. A calibrated "
+                  "interval covers 95% within 2 binomial standard errors. Learners whose interval is a bootstrap "
+                  "appear only when the run asked for resamples (causalab run --bootstrap N).")
 
 
 _REFUTER_NOTE = ("Each DoWhy refuter run on each fitted learner's ATE: sensitivity is the share of truly wrong "
@@ -277,12 +292,14 @@ def report(results: pd.DataFrame, envs=None, learners=None, title: str = "causal
 
 
 #: answers scored against a truth that neither the leaderboard nor the verdicts show
-OTHER_METRICS = ("shift", "ett", "pehe", "ate_covered")
+OTHER_METRICS = ("shift", "att", "atc", "pehe")
 
 
 def other_metrics(results: pd.DataFrame) -> pd.DataFrame:
     """The answered :data:`OTHER_METRICS` (real data's measured ``shift`` under each
-    perturbation, ``ett``, ``pehe``, interval coverage): mean value and truth per
+    perturbation, the effects on the treated and the controls ``att`` and ``atc``, ``pehe``;
+    interval coverage is the Calibration table, :func:`~causalab.evaluation.coverage_table`):
+    mean value and truth per
     (environment, learner, metric, regime) over seeds, at each environment's largest training size."""
     ok = results[(results["status"] == "ok") & results["metric"].isin(OTHER_METRICS)]
     ok = ok[ok["n_train"] == ok.groupby("environment")["n_train"].transform("max")]

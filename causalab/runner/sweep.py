@@ -19,11 +19,12 @@ BACKENDS = ("loky", "threading", "sequential", "dask")
 
 
 def cell_key(env, learner, seed: int, n_train: int, n_test: int, graph="true", refuters=(),
-             refuter_simulations: int = 20) -> str:
-    """Everything that defines a cell: environment id and knobs, learner class and
-    parameters, seed, sizes, the graph variant (``graph`` column), the refuters run with their
-    simulations, and causalab's version (new code, new cells). The defaults (the true graph,
-    no refuters) hash as cells did before graph variants and refuters existed."""
+             refuter_simulations: int = 20, n_bootstrap: int = 0) -> str:
+    """Everything that defines a cell: environment id and knobs (and declared ``types=``),
+    learner class and parameters, seed, sizes, the graph variant (``graph`` column), the
+    refuters run with their simulations, bootstrap resamples, and causalab's version (new code,
+    new cells). The defaults (the true graph, no refuters, no bootstrap, no declared types) hash
+    as cells did before these options existed."""
     from .. import __version__
 
     learner_cls = f"{type(learner).__module__}.{type(learner).__qualname__}"
@@ -32,6 +33,8 @@ def cell_key(env, learner, seed: int, n_train: int, n_test: int, graph="true", r
     label = graph_label(graph)
     if label != "true" or refuters:
         parts += [label, list(refuters), int(refuter_simulations) if refuters else None]
+    if n_bootstrap or getattr(env, "types", None):  # absent by default, so existing keys stand
+        parts += [int(n_bootstrap), getattr(env, "types", None)]
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=repr).encode()).hexdigest()
 
 
@@ -42,7 +45,7 @@ def _one(env, learner, seed, n_train, n_test, errors, key, extra=None):
 def run(envs, learners, seeds: Iterable[int] = (0, 1, 2), n_train: int | Sequence[int] = 2000, n_test: int = 1000,
         n_jobs: int = 1, backend: str = "loky", store=None, errors: str = "raise",
         progress: bool = True, knobs: Mapping[str, object] | None = None, graph="true", refuters=None,
-        refuter_simulations: int = 20) -> pd.DataFrame:
+        refuter_simulations: int = 20, n_bootstrap: int = 0) -> pd.DataFrame:
     """Evaluate every learner on every environment, seed and training size.
 
     ``knobs`` sweeps knobs: ``{"strength": [0, 1, 2]}`` builds each environment at every
@@ -62,6 +65,7 @@ def run(envs, learners, seeds: Iterable[int] = (0, 1, 2), n_train: int | Sequenc
     Returns the result table (columns ``causalab.evaluation.COLUMNS``) in a fixed order
     (environment, size, seed, learner), whatever order the cells finished in;
     ``table.attrs["computed_cells"]`` counts the cells computed rather than read back.
+    ``n_bootstrap``: resamples for bootstrap intervals (see :func:`causalab.evaluate`).
     """
     from ..envs.registry import make
     from .store import ResultStore
@@ -72,10 +76,15 @@ def run(envs, learners, seeds: Iterable[int] = (0, 1, 2), n_train: int | Sequenc
         raise InvalidValueError(f"errors must be 'raise' or 'record', got {errors!r}")
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0:
         raise InvalidValueError(f"n_jobs must be a non-zero int (-1: every core), got {n_jobs!r}")
+    from ..learners.base import check_n_bootstrap
+
+    n_bootstrap = check_n_bootstrap(n_bootstrap)  # before any cell starts
     graph_label(graph)
     refuters, refuter_simulations = check_refuters(refuters), check_simulations(refuter_simulations)
     extra = {"graph": graph, "refuters": refuters, "refuter_simulations": refuter_simulations} \
-        if graph != "true" or refuters else None
+        if graph != "true" or refuters else {}
+    if n_bootstrap:
+        extra["n_bootstrap"] = n_bootstrap
     envs = [envs] if isinstance(envs, str) or not isinstance(envs, (list, tuple)) else list(envs)
     envs = [make(e) if isinstance(e, str) else e for e in envs]
     if callable(graph) and not isinstance(graph, str):
@@ -87,7 +96,7 @@ def run(envs, learners, seeds: Iterable[int] = (0, 1, 2), n_train: int | Sequenc
     sizes = [n_train] if isinstance(n_train, (int, np.integer)) else list(n_train)
     seeds = list(seeds)
     cells = [(env, learner, seed, n) for env in envs for n in sizes for seed in seeds for learner in learners]
-    keys = [cell_key(env, learner, seed, n, n_test, graph, refuters, refuter_simulations)
+    keys = [cell_key(env, learner, seed, n, n_test, graph, refuters, refuter_simulations, n_bootstrap)
             for env, learner, seed, n in cells]
 
     db = ResultStore(store) if store is not None else None
@@ -130,7 +139,8 @@ def knob_grid(env, knobs: Mapping[str, object]) -> list:
                                 f"{sorted(defaults)}.{did_you_mean(unknown[0], defaults)}")
     out = []
     for combo in itertools.product(*grid.values()):
-        new = type(env)(**{**env.knobs, **dict(zip(grid, combo))})
+        given = {"types": env.types} if getattr(env, "types", None) is not None else {}  # declared types kept
+        new = type(env)(**given, **{**env.knobs, **dict(zip(grid, combo))})
         new.id = env.id
         out.append(new)
     return out

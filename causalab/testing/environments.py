@@ -93,11 +93,18 @@ def check_factual_counterfactual(env):
 
 
 def check_true_effects_match_simulation(env, n_samples: int = 100_000, k: float = 4.0):
-    """The stated ATE agrees with a paired simulation of both arms within ``k`` standard errors."""
+    """The environment's ``estimands`` name the average effects its truth states; the stated
+    ATE, ATT and ATC agree with a paired simulation of both arms within ``k`` standard errors
+    (ATT and ATC: the same units' contrasts averaged over those with T = treated / control)."""
     truth = env.true_effects()
     assert truth, "the environment states no true effects"
     for name, value in truth.items():
         assert np.isfinite(float(value)), f"true {name} is not finite"
+    averages = ("ate", "att", "atc")
+    declared = tuple(env.estimands)
+    assert {e for e in declared if e in averages} == {e for e in truth if e in averages}, (
+        f"estimands {declared} do not match the average effects true_effects() states: {sorted(truth)}")
+    assert set(declared) <= {*averages, "cate"}, f"unknown estimands in {declared}"
     env.sample_world(10, seed=0)  # environments without a model answer UnsupportedQueryError here
     if "ate" not in truth:
         return
@@ -114,6 +121,14 @@ def check_true_effects_match_simulation(env, n_samples: int = 100_000, k: float 
     ate = float(truth["ate"])
     assert abs(diff.mean() - ate) <= k * se + 1e-12, (
         f"stated ATE {ate:.6g} vs simulated {diff.mean():.6g} (se {se:.2g})")
+    if "att" in truth or "atc" in truth:
+        factual = env.sample_world(n_samples, seed=5)[env.treatment].to_numpy(dtype=float)
+        for name, level in (("att", hi[env.treatment]), ("atc", lo[env.treatment])):
+            if name in truth:
+                d = diff[factual == level]
+                se = d.std(ddof=1) / np.sqrt(len(d))
+                assert abs(d.mean() - float(truth[name])) <= k * se + 1e-12, (
+                    f"stated {name.upper()} {float(truth[name]):.6g} vs simulated {d.mean():.6g} (se {se:.2g})")
 
 
 def check_pickle_round_trip(env):

@@ -279,9 +279,20 @@ def check_tags_honest(learner):
                 raise AssertionError(f"{rung} is not in the tags yet answered")
     effect = fitted.effect(1, 0)
     assert np.isfinite(float(effect.value))
-    if fitted.tags.effect_interval:
-        lo, hi = effect.interval
-        assert lo <= effect.value <= hi, "the effect lies outside its own interval"
+    assert fitted.tags.effect_interval in ("analytic", "bootstrap")
+    if fitted.tags.effect_interval == "analytic":
+        assert effect.interval is not None, "effect_interval='analytic' but effect() gave no interval"
+    else:  # every learner gives an interval: a bootstrap one on request (the machinery only: two
+        # resamples of 150 rows, so that slow learners stay cheap)
+        assert effect.interval is None, "a bootstrap interval without resamples asked for"
+        small = clone(learner).fit(data.iloc[:150], env.task)
+        effect = small.effect(1, 0, n_bootstrap=2, seed=0)
+        assert effect.interval is not None and "bootstrap" in effect.method
+    lo, hi = effect.interval
+    assert lo <= effect.value <= hi, "the effect lies outside its own interval"
+    for estimand in ("att", "atc"):  # the trial's treatment is binary: every estimand is answered
+        other = fitted.effect(1, 0, estimand=estimand)
+        assert other.estimand == estimand and np.isfinite(other.value)
 
 
 def check_recovers_randomised_ate(learner, k: float = 4.0):
