@@ -23,7 +23,7 @@ _LAZY = {
     "CEVAE": "cevae",
     "Invariant": "invariant",
     "GraphDiscovery": "discovery",
-    "EconML": "econml_adapter", "EconMLEstimator": "econml_adapter",
+    "EconML": "econml_adapter", "EconMLEstimator": "econml_adapter", "CausalML": "causalml_adapter",
 }
 
 __all__ = sorted(_LAZY)
