@@ -401,7 +401,12 @@ def _cell(values) -> str:
     return f"{m:.{digits}f}" + ("" if not np.isfinite(se) else f" +- {se:.{digits}f}")
 
 
-def table(scores, seconds, gaps, peers: dict[str, Peer]) -> str:
+IHDP_FOOTER = ("Published IHDP sqrt(PEHE), within-sample, 1000 replications: Shalit, Johansson, Sontag (2017) "
+               "OLS-2 2.4, BART 2.1, TARNet 0.88, CFR-Wass 0.71; Louizos et al. (2017) CEVAE 2.7. Ten replications "
+               "are not a thousand (a few extreme response surfaces dominate the mean).")
+
+
+def table(scores, seconds, gaps, peers: dict[str, Peer], footer: bool = True) -> str:
     lines = []
     for name, by_learner in scores.items():
         n_rep = max((len(v) for v in by_learner.values()), default=0)
@@ -421,9 +426,8 @@ def table(scores, seconds, gaps, peers: dict[str, Peer]) -> str:
             worst = max(gaps[name].values())
             lines.append(f"Parity, first replication: largest |wrapped - direct| CATE over the peers {worst:.1e} "
                          f"({', '.join(f'{k} {v:.0e}' for k, v in gaps[name].items())}).")
-    lines += ["", "Published IHDP sqrt(PEHE), within-sample, 1000 replications: Shalit, Johansson, Sontag (2017) "
-              "OLS-2 2.4, BART 2.1, TARNet 0.88, CFR-Wass 0.71; Louizos et al. (2017) CEVAE 2.7. Ten replications "
-              "are not a thousand (a few extreme response surfaces dominate the mean)."]
+    if footer:
+        lines += ["", IHDP_FOOTER]
     return "\n".join(lines)
 
 
@@ -450,11 +454,18 @@ def main():
     args = parser.parse_args()
     size = "smoke" if args.smoke else "quick" if args.quick else "full"
     import torch
+    from threadpoolctl import threadpool_limits
 
     torch.set_num_threads(1 if args.smoke else 2)
+    # one OpenMP thread: scikit-learn's histogram boosting spins its threads while waiting, and
+    # on a shared 2-core machine that made one 1000-row fit take minutes instead of a second
+    threadpool_limits(1, user_api="openmp")
     peers = peer_learners(smoke=args.smoke)
-    scores, seconds, gaps = run(datasets(size), causalab_learners(3 if args.smoke else None), peers)
-    print(table(scores, seconds, gaps, peers))
+    learners = causalab_learners(3 if args.smoke else None)
+    for reps in datasets(size):  # each dataset's table as soon as it is done
+        scores, seconds, gaps = run([reps], learners, peers)
+        print(table(scores, seconds, gaps, peers, footer=False), flush=True)
+    print("\n" + IHDP_FOOTER)
 
 
 if __name__ == "__main__":

@@ -466,7 +466,7 @@ def test_discrete_environments_have_their_documented_joint(env_id, knobs, order,
 
 def test_hidden_variables_are_the_documented_ones():
     documented = {"Instrument-v0": ["U"], "MBias-v0": ["U1", "U2"], "FrontDoor-v0": ["U"],
-                  "ProxyConfounder-v0": ["Z"], "IHDP-v0": ["R"]}
+                  "ProxyConfounder-v0": ["Z"], "IHDP-v0": ["R"], "LaLondeSim-v0": ["R"], "IHDPSim-v0": ["R"]}
     from causalab.environments import CATALOG
 
     for spec in CATALOG:

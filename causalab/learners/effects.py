@@ -82,9 +82,13 @@ class TLearner(EffectLearner):
 
     Parameters
     ----------
-    base : Learner
+    base : Learner or scikit-learn model
         A correlational causalab learner (``LinearRegression``, ``GradientBoosting``,
-        ``MLP``); it is cloned per level and fed the task's covariates.
+        ``MLP``) or any scikit-learn regressor (a classifier for a binary outcome), e.g.
+        ``TLearner(base=RandomForestRegressor())``, which is wrapped in
+        :class:`~causalab.learners.Sklearn` (a ``random_state`` left at None is seeded
+        with 0); it is cloned per level and fed the task's covariates. Default:
+        ``LinearRegression()``.
 
     Needs a binary or categorical treatment, and covariates (without them it is the naive
     contrast; use ``LinearRegression(features="treatment")``).
@@ -94,12 +98,15 @@ class TLearner(EffectLearner):
         self.base = base
 
     def _models_for(self, data):
-        from .correlational import Correlational, LinearRegression
+        from .correlational import Correlational, LinearRegression, Sklearn, is_sklearn_model
 
         base = LinearRegression() if self.base is None else self.base
+        if is_sklearn_model(base):
+            base = Sklearn(base)
         if not isinstance(base, Correlational):
             raise InvalidValueError(f"{type(self).__name__}: base must be a correlational causalab learner "
-                                    f"(LinearRegression, GradientBoosting, MLP), got {base!r}")
+                                    f"(LinearRegression, GradientBoosting, MLP) or a scikit-learn regressor or "
+                                    f"classifier instance, got {base!r}")
         if not self.task_.covariates:
             raise UnsupportedQueryError(f"{type(self).__name__} needs covariates; the task declares none")
         return clone(base).set_params(features=list(self.task_.covariates))
@@ -131,8 +138,9 @@ class SLearner(TLearner):
 
     Parameters
     ----------
-    base : Learner
-        A correlational causalab learner; cloned and fed the treatment and the covariates.
+    base : Learner or scikit-learn model
+        A correlational causalab learner or a scikit-learn regressor or classifier (see
+        :class:`TLearner`); cloned and fed the treatment and the covariates.
     """
 
     def _fit_surface(self, data):
