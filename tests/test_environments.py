@@ -530,7 +530,7 @@ def test_expected_verdicts_agree_with_the_graph_criteria():
             if family in truth:
                 assert succeeds == truth[family], (env_id, knobs, family, why)
                 checked += 1
-    assert checked == 33 + 48  # 17 catalog environments' families with a criterion; 24 random graphs x 2
+    assert checked == 33 + 4 + 48  # 19 catalog environments' families with a criterion; 24 random graphs x 2
 
 
 def test_random_dag_nonadditive_and_binary_recipes():
