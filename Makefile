@@ -16,7 +16,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q --upgrade pip
 	# a CPU build of torch first: a bare 'torch' requirement would pull a multi-GB CUDA build
 	$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e ".[test]"
+	$(PY) -m pip install -q -e ".[test,causalml]"
+	# CausalML without its CUDA and scipy requirements (see pyproject's causalml extra)
+	$(PY) -m pip install -q --no-deps "causalml>=0.16"
 	touch $@
 
 run: $(VENV)/.installed
@@ -39,6 +41,7 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_engine.py
 	$(PY) benchmarks/bench_learners.py
 	$(PY) benchmarks/bench_run.py
+	$(PY) benchmarks/peers.py
 
 # cosmic-ray on a seeded sample of sites in causalab/scm and environments/ (about 50 minutes
 # on 2 cores; SITES="40 30" for a quicker look); prints the killed share and every survivor

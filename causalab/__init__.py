@@ -41,7 +41,7 @@ listed with one line each in ``help(causalab.exceptions)``: UnknownVariableError
 DuplicateVariableError, MissingParentError, CyclicGraphError, InvalidValueError,
 InvalidInterventionError, ZeroProbabilityError, UnsupportedQueryError, NotIdentifiedError,
 UnknownEnvironmentError, RegistrationError, NotFittedError, MechanismError, OutOfSupportError,
-DegenerateFitError, LearnerError.
+DegenerateFitError, LearnerError, MissingDependencyError.
 
 Warnings
 --------
@@ -70,6 +70,7 @@ from .exceptions import (
     InvalidValueError,
     LearnerError,
     MechanismError,
+    MissingDependencyError,
     MissingParentError,
     NotFittedError,
     NotIdentifiedError,

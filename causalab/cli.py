@@ -190,12 +190,13 @@ def _run(args) -> int:
 
     from .reporting import report
     from .runner import run
-    from .runner.suite import DEFAULT_ENVIRONMENTS, DEFAULT_LEARNERS, learners_by_name
+    from .runner.suite import DEFAULT_ENVIRONMENTS, DEFAULT_LEARNERS, PEER_LEARNERS, learners_by_name
 
     data_env = _data_environment(args)
     env_ids = _csv(args.envs) if args.envs else ([] if data_env else list(DEFAULT_ENVIRONMENTS))
     names = _csv(args.learners) if args.learners else list(DEFAULT_LEARNERS)
-    learners = [_user_learner(n) if ":" in n else learners_by_name([n])[0] for n in names]
+    peer = tuple(f"{library}:" for library in PEER_LEARNERS)  # econml:Name, causalml:Name
+    learners = [_user_learner(n) if ":" in n and not n.startswith(peer) else learners_by_name([n])[0] for n in names]
     envs = [_user_environment(e) if ":" in e else _make(e) for e in env_ids] + ([data_env] if data_env else [])
     knobs = _knob_grid(args.knob)
     seeds = range(_ints(str(args.seeds), "seeds")[0])
@@ -278,6 +279,7 @@ def _report(args) -> int:
 
 
 def _learners(args) -> int:
+    """The named learners with their tags, and the peers' estimators (``econml:Name``)."""
     from .runner.suite import DEFAULT_LEARNERS, named_learners
 
     for name, learner in named_learners().items():
@@ -286,6 +288,13 @@ def _learners(args) -> int:
         print(f"{default} {name:10s} {learner!r:40s} family={tags.family:13s} rung1={tags.predict} "
               f"rung2={tags.predict_do} rung3={tags.predict_counterfactual}")
     print("(* in the default run)")
+    import importlib.util
+
+    from .runner.suite import PEER_LEARNERS, _install
+
+    for library, table in PEER_LEARNERS.items():  # found without importing the (heavy) library
+        state = "installed" if importlib.util.find_spec(library) else f"not installed: {_install(library)}"
+        print(f"  {library}:Name for {', '.join(table)} ({state})")
     return 0
 
 
@@ -339,8 +348,8 @@ def main(argv=None) -> int:
     p_run = sub.add_parser("run", help="the main job: evaluate learners on environments, write results and a report")
     p_run.add_argument("--envs", help="comma-separated environment ids or module:Class of your own (default: the "
                                       "simulated catalog)")
-    p_run.add_argument("--learners", help="comma-separated learner names (see `causalab learners`) or "
-                                          "module:Class of your own")
+    p_run.add_argument("--learners", help="comma-separated learner names (see `causalab learners`), "
+                                          "econml:Name or causalml:Name (when installed), or module:Class of your own")
     p_run.add_argument("--knob", action="append", metavar="NAME=V1,V2,...",
                        help="sweep a knob over values, every environment at each (repeatable: the grid of all)")
     p_run.add_argument("--seeds", default="3", help="number of seeds (default 3)")

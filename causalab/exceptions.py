@@ -31,6 +31,7 @@ __all__ = [
     "SupportWarning",
     "OverlapWarning",
     "LearnerError",
+    "MissingDependencyError",
     "did_you_mean",
 ]
 
@@ -125,6 +126,11 @@ class LearnerError(CausalabError, RuntimeError):
     """A learner, or the library it wraps (scikit-learn, DoWhy, torch), failed on input that
     passed causalab's checks, or answered NaN or infinity; the message names the learner and
     the cause, and the original error is chained."""
+
+
+class MissingDependencyError(CausalabError, ImportError):
+    """An optional dependency is not installed; the message names the extra that brings it
+    (``pip install "causalab[econml]"``)."""
 
 
 def did_you_mean(name: object, allowed: Iterable[object]) -> str:

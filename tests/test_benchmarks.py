@@ -16,6 +16,7 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
     ("bench_learners.py", ["DataLoader", "DoWhy directly", "GCM()", "NeuralSCM vs DoWhy-gcm"]),
     ("ihdp.py", ["published", "OLS-2", "TARNet", "CEVAE", "NeuralSCM"]),
     ("bench_run.py", ["from the store", "ms per cell"]),
+    ("peers.py", ["Nie-Wager D", "DoWhy linear", "IHDP", "LaLonde", "Parity", "OLS-2 2.4"]),
 ])
 def test_benchmark_runs_smoke(script, expected, monkeypatch, capsys):
     monkeypatch.syspath_prepend(str(BENCH))

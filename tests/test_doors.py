@@ -250,3 +250,135 @@ def test_econml_on_heterogeneous_effects_matches_econml_directly_and_the_exact_a
     assert abs(effect.value - 1.0) <= 4 * se
     diff = learner.predict_do(train, {"T": 1}) - learner.predict_do(train, {"T": 0})
     assert diff.mean() == pytest.approx(effect.value, abs=1e-9)  # rung 2 and the ATE agree
+
+
+# ---------------------------------------------------------------------- CausalML
+def _causalml_meta():
+    pytest.importorskip("causalml.inference.meta", reason="the optional extra causalab[causalml] is not installed")
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    import causalml.inference.meta as meta
+
+    return meta
+
+
+def test_causalml_adapter_passes_check_learner():
+    from sklearn.linear_model import LinearRegression as OLS
+
+    from causalab.testing import check_learner
+
+    meta = _causalml_meta()
+    assert len(check_learner(cl.learners.CausalML(meta.BaseTRegressor(learner=OLS())))) == 17
+
+
+def test_causalml_adapter_clones_and_refuses_what_it_cannot_wrap():
+    from sklearn.base import clone
+    from sklearn.linear_model import LinearRegression as OLS
+
+    meta = _causalml_meta()
+    learner = cl.learners.CausalML(meta.BaseXRegressor(learner=OLS()), seed=1)
+    twin = clone(learner).set_params(learner__learner__fit_intercept=False)
+    assert not twin.learner.learner.fit_intercept and learner.learner.learner.fit_intercept
+    env = cl.make("HeterogeneousEffects-v0")
+    data = env.sample(200, seed=0)
+    learner.fit(data, env.task)
+    assert not hasattr(learner.learner, "t_groups")  # the instance passed in is never fitted
+    cases = [(cl.learners.CausalML(meta.BaseXRegressor), cl.InvalidValueError, "instance"),
+             (cl.learners.CausalML(OLS()), cl.InvalidValueError, "LinearRegression()"),
+             (cl.learners.CausalML(meta.BaseTRegressor(learner=OLS(), control_name=1)), cl.InvalidValueError,
+              "control_name=0")]
+    for bad, error, text in cases:
+        with pytest.raises(error, match=None) as info:
+            bad.fit(data, env.task)
+        assert text in str(info.value)
+    conf = cl.make("Confounding-v0")  # a continuous treatment: CausalML's learners take groups
+    with pytest.raises(cl.UnsupportedQueryError, match="continuous"):
+        cl.learners.CausalML(meta.BaseTRegressor(learner=OLS())).fit(conf.sample(100, seed=0), conf.task)
+
+
+# ---------------------------------------------------------------------- scikit-learn models as bases
+def test_a_scikit_learn_model_is_a_base_the_same_as_causalabs_own():
+    """Two implementations of one estimator agree: scikit-learn's OLS as the T-learner's base
+    and as Backdoor's outcome model (the g-formula) against causalab's OLS and DoWhy's linear
+    regression (additive in T and Z on Confounding-v0, so the g-formula is its answer)."""
+    from sklearn.base import clone
+    from sklearn.ensemble import RandomForestRegressor
+    from sklearn.linear_model import LinearRegression as OLS
+
+    env = cl.make("HeterogeneousEffects-v0")
+    data = env.sample(300, seed=0)
+    ours = cl.learners.TLearner(LinearRegression()).fit(data, env.task).predict_do(data, {"T": 1})
+    theirs = cl.learners.TLearner(base=OLS()).fit(data, env.task).predict_do(data, {"T": 1})
+    np.testing.assert_allclose(theirs, ours, atol=1e-9)
+    conf = cl.make("Confounding-v0")  # no effect modifier: DoWhy's regression is additive in T and Z
+    data = conf.sample(300, seed=0)
+    fits = [cl.learners.Backdoor(**kw).fit(data, conf.task) for kw in ({}, {"outcome_model": OLS()})]
+    for kind in ("predict", "do", "cf"):
+        answers = [f.predict(data) if kind == "predict" else f.predict_do(data, {"T": 0}) if kind == "do" else
+                   f.predict_counterfactual(data, {"T": 0}) for f in fits]
+        np.testing.assert_allclose(answers[1], answers[0], atol=1e-9)
+    assert fits[1].effect(1, 0).value == pytest.approx(fits[0].effect(1, 0).value, abs=1e-9)
+    data = env.sample(300, seed=0)
+    forest = cl.learners.TLearner(base=RandomForestRegressor(n_estimators=5))
+    twin = clone(forest)
+    assert twin.base is not forest.base and twin.get_params()["base__n_estimators"] == 5
+    a, b = (clone(forest).fit(data, env.task).predict_do(data, {"T": 1}) for _ in range(2))
+    np.testing.assert_array_equal(a, b)  # a random_state left at None is seeded: same fit twice
+
+
+def test_a_scikit_learn_classifier_on_a_binary_outcome_answers_probabilities():
+    """Unpenalised logistic regression on one binary covariate is saturated: each arm's P(Y=1 | Z)
+    is the stratum's frequency in the data, computed here by counting."""
+    from sklearn.linear_model import LogisticRegression
+
+    env = cl.make("KidneyStones-v0")
+    data = env.sample(2000, seed=0)
+    t, y, z = env.treatment, env.outcome, env.covariates[0]
+    learner = cl.learners.TLearner(base=LogisticRegression(C=np.inf, tol=1e-12, max_iter=10000)).fit(data, env.task)
+    answer = learner.predict_do(data, {t: 1})
+    counted = data[data[t] == 1].groupby(z)[y].mean()
+    np.testing.assert_allclose(answer.to_numpy(), counted.loc[data[z]].to_numpy(), atol=1e-7)
+    with pytest.raises(cl.InvalidValueError, match="classifier"):
+        conf = cl.make("HeterogeneousEffects-v0")
+        cl.learners.TLearner(base=LogisticRegression()).fit(conf.sample(100, seed=0), conf.task)
+    with pytest.raises(cl.InvalidValueError, match="propensity_model"):
+        cl.learners.Backdoor("ipw", outcome_model=LogisticRegression()).fit(data, env.task)
+    with pytest.raises(cl.InvalidValueError, match="instance"):
+        cl.learners.TLearner(base=LogisticRegression).fit(data, env.task)
+
+
+def test_cli_registry_names_the_peers_and_the_missing_extra(monkeypatch):
+    import sys
+
+    from causalab.runner.suite import learners_by_name
+
+    pytest.importorskip("econml", reason="the optional extra causalab[econml] is not installed")
+    (forest,) = learners_by_name(["econml:CausalForestDML"])
+    assert type(forest).__name__ == "EconML" and forest.estimator.params["discrete_treatment"]
+    with pytest.raises(cl.InvalidValueError, match="'CausalForestDML'"):
+        learners_by_name(["econml:CausalForest"])
+    monkeypatch.setitem(sys.modules, "econml.dml", None)  # as if EconML were not installed
+    with pytest.raises(cl.MissingDependencyError, match=r"causalab\[econml\]") as info:
+        learners_by_name(["econml:LinearDML"])
+    assert isinstance(info.value, ImportError)
+    monkeypatch.setitem(sys.modules, "causalml.inference.meta", None)
+    with pytest.raises(cl.MissingDependencyError, match="--no-deps causalml"):
+        learners_by_name(["causalml:XLearner"])
+
+
+# ---------------------------------------------------------------------- the shipped twins
+@pytest.mark.parametrize("env_id,outcome,ks,c2st,ate", [
+    ("LaLondeSim-v0", "re78", 0.137853, 0.718009, 10568.0),
+    ("IHDPSim-v0", "Y", 0.102679, 0.558036, 3.80009),
+])
+def test_shipped_semi_synthetic_twins_keep_their_realism_scores(env_id, outcome, ks, c2st, ate):
+    """Pinned: the fits are deterministic, so a change in the data, the generator or the split
+    moves these numbers. The covariates are real rows: their marginals match the held-out ones."""
+    env = cl.make(env_id)
+    scores = env.realism(seed=0).set_index("variable")
+    assert scores.loc[outcome, "statistic"] == pytest.approx(ks, abs=2e-4)
+    assert scores.loc["(joint)", "statistic"] == pytest.approx(c2st, abs=2e-4)
+    assert float(env.true_effects()["ate"]) == pytest.approx(ate, rel=1e-4)
+    covariates = scores.drop([outcome, env.treatment, "(joint)"])
+    assert (covariates["p_value"] > 0.01).all()
+    fixed = cl.make(env_id, effect=2.0)
+    assert float(fixed.true_effects()["ate"]) == 2.0 and float(fixed.true_effects()["ett"]) == 2.0

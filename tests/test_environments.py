@@ -478,7 +478,7 @@ def test_discrete_environments_have_their_documented_joint(env_id, knobs, order,
 
 def test_hidden_variables_are_the_documented_ones():
     documented = {"Instrument-v0": ["U"], "MBias-v0": ["U1", "U2"], "FrontDoor-v0": ["U"],
-                  "ProxyConfounder-v0": ["Z"], "IHDP-v0": ["R"]}
+                  "ProxyConfounder-v0": ["Z"], "IHDP-v0": ["R"], "LaLondeSim-v0": ["R"], "IHDPSim-v0": ["R"]}
     from causalab.environments import CATALOG
 
     for spec in CATALOG:
@@ -542,7 +542,7 @@ def test_expected_verdicts_agree_with_the_graph_criteria():
             if family in truth:
                 assert succeeds == truth[family], (env_id, knobs, family, why)
                 checked += 1
-    assert checked == 33 + 48  # 17 catalog environments' families with a criterion; 24 random graphs x 2
+    assert checked == 33 + 4 + 48  # 19 catalog environments' families with a criterion; 24 random graphs x 2
 
 
 def test_random_dag_nonadditive_and_binary_recipes():

@@ -108,6 +108,7 @@ def test_random_dag_rejects_a_nan_degree_and_accepts_numpy_ints():
 # change to equations or defaults bumps the version): a silently changed default fails here.
 DEFAULT_KNOBS = {
     "KidneyStones-v0": {}, "NonlinearSimpson-v0": {}, "Asia-v0": {}, "LaLonde-v0": {}, "Sachs-v0": {},
+    "LaLondeSim-v0": {"effect": None}, "IHDPSim-v0": {"effect": None},
     "Confounding-v0": {"strength": 1.0, "effect": 1.0, "nonlinear": False, "noise": 1.0},
     "FrontDoor-v0": {"continuous": False, "tar_per_smoking": 1.0, "cancer_per_tar": 0.5},
     "Instrument-v0": {"instrument_strength": 1.0, "confounding": 1.0, "effect": 1.0},

@@ -293,7 +293,21 @@ def semi_synthetic(data: pd.DataFrame, graph, treatment: str, outcome: str, cova
     def surface(**pa):
         xs = pd.DataFrame({c: pa[c].detach().cpu().numpy() for c in covs})
         tt = pa[treatment].detach().cpu().numpy()
-        return torch.as_tensor(mu0(xs.to_numpy()) + tt * tau(xs), dtype=torch.float64)
+        out = np.empty(len(xs))
+        # mu0 + t tau, with each model asked only where it is needed: a control unit needs mu0
+        # alone, a treated one mu1 alone when the effect is fitted (mu0 + tau = mu1)
+        control, treated = tt == 0, tt == 1
+        other = ~(control | treated)
+        if control.any():
+            out[control] = mu0(xs[control].to_numpy())
+        if treated.any():
+            rows = xs[treated]
+            out[treated] = mu1_model.predict(rows.to_numpy(dtype=np.float64)) if effect is None else \
+                mu0(rows.to_numpy()) + tau(rows)
+        if other.any():
+            rows = xs[other]
+            out[other] = mu0(rows.to_numpy()) + tt[other] * tau(rows)
+        return torch.as_tensor(out, dtype=torch.float64)
 
     scm.add(outcome, Additive(surface, parents=[treatment, *covs],
                               noise=Empirical.from_residuals(residuals)))

@@ -14,7 +14,7 @@ _LAZY = {
     "Learner": "base", "LearnerTags": "base", "Effect": "base", "FAMILIES": "base",
     "support_policy": "base", "get_support_policy": "base", "SupportPolicy": "base", "Support": "base",
     "Overlap": "base", "overlap_diagnostics": "base",
-    "LinearRegression": "correlational", "GradientBoosting": "correlational",
+    "LinearRegression": "correlational", "GradientBoosting": "correlational", "Sklearn": "correlational",
     "MLP": "mlp",
     "Backdoor": "dowhy_estimators", "FrontDoor": "dowhy_estimators", "IV": "dowhy_estimators",
     "GCM": "gcm",
@@ -23,7 +23,7 @@ _LAZY = {
     "CEVAE": "cevae",
     "Invariant": "invariant",
     "GraphDiscovery": "discovery",
-    "EconML": "econml_adapter", "EconMLEstimator": "econml_adapter",
+    "EconML": "econml_adapter", "EconMLEstimator": "econml_adapter", "CausalML": "causalml_adapter",
 }
 
 __all__ = sorted(_LAZY)

@@ -253,3 +253,71 @@ class GradientBoosting(Correlational):
             classes = list(self.model_.classes_)
             return proba[:, classes.index(1)] if 1 in classes else np.zeros(len(x))
         return self.model_.predict(x)
+
+
+def is_sklearn_model(obj) -> bool:
+    """A scikit-learn-style model (an instance with ``fit``, ``predict`` and ``get_params``)
+    that is not a causalab learner."""
+    return not isinstance(obj, (type, Learner)) and all(
+        callable(getattr(obj, m, None)) for m in ("fit", "predict", "get_params"))
+
+
+class Sklearn(Correlational):
+    """Any scikit-learn regressor (or, for a binary outcome, classifier) as a correlational
+    learner: E[Y | features] by ``model``, P(Y=1 | features) by a classifier's
+    ``predict_proba``. Assumptions: none causal (see :class:`Correlational`).
+
+    This is what :class:`~causalab.learners.TLearner` and :class:`~causalab.learners.SLearner`
+    build around a scikit-learn model given as ``base``
+    (``TLearner(base=RandomForestRegressor())``).
+
+    Parameters
+    ----------
+    model : scikit-learn regressor or classifier
+        Cloned at every fit (the instance you pass is never fitted). A regressor on a binary
+        outcome is a linear-probability-style fit, its answers clipped to [0, 1]; a
+        classifier needs a binary outcome.
+    features : list of str, "treatment", "covariates" or None
+        See :class:`Correlational`.
+    seed : int or numpy Generator
+        Given to the model as ``random_state`` when it has one left at ``None`` (a forest's
+        default, which would draw from numpy's global generator); a ``random_state`` you set
+        is kept.
+    """
+
+    def __init__(self, model, features=None, seed=0):
+        self.model = model
+        self.features = features
+        self.seed = seed
+
+    def _fit_xy(self, x, y):
+        from sklearn.base import clone, is_classifier
+
+        if not is_sklearn_model(self.model):
+            what = f"the class {self.model.__name__}; pass an instance, {self.model.__name__}()" \
+                if isinstance(self.model, type) else repr(self.model)
+            raise InvalidValueError(f"Sklearn needs a scikit-learn regressor or classifier instance (fit, predict, "
+                                    f"get_params), got {what}")
+        model = clone(self.model)
+        if "random_state" in model.get_params(deep=False) and model.get_params(deep=False)["random_state"] is None:
+            model.set_params(random_state=as_int_seed(self.seed))
+        self.classifier_ = is_classifier(model)
+        if self.classifier_:
+            if not self._binary_outcome:
+                raise InvalidValueError(f"{type(model).__name__} is a classifier; the outcome "
+                                        f"{self.task_.outcome!r} is {self.task_.kind(self.task_.outcome)}: give a "
+                                        "regressor")
+            if not callable(getattr(model, "predict_proba", None)):
+                raise InvalidValueError(f"{type(model).__name__} has no predict_proba; a classifier answers "
+                                        "P(Y=1) through it")
+        try:
+            self.model_ = model.fit(x, y.astype(int) if self.classifier_ else y)
+        except (ValueError, TypeError) as exc:
+            raise InvalidValueError(f"{type(model).__name__} could not fit: {exc}") from exc
+
+    def _predict_x(self, x):
+        if self.classifier_:
+            proba = self.model_.predict_proba(x)
+            classes = list(self.model_.classes_)
+            return proba[:, classes.index(1)] if 1 in classes else np.zeros(len(x))
+        return np.asarray(self.model_.predict(x), dtype=np.float64).reshape(-1)

@@ -239,6 +239,15 @@ class Backdoor(_DoWhyLearner):
         (scores equal to 12 decimals are tied) and their outcomes averaged, as Stata's
         ``teffects psmatch`` does; with discrete covariates it is exact stratification on the
         score and does not depend on the rows' order.
+    outcome_model : scikit-learn regressor or classifier, or None
+        With ``method="regression"``: the outcome model of the adjustment formula in place of
+        DoWhy's linear regression (the g-formula: ``E[Y | do(T=t)] = mean_i mu(t, x_i)``,
+        ``mu`` the model fitted to Y on T and the identified adjustment set, a categorical
+        variable one-hot), e.g. ``Backdoor(outcome_model=RandomForestRegressor())``. Cloned at
+        fit (through :class:`~causalab.learners.Sklearn`, a ``random_state`` left at None
+        seeded); a classifier answers P(Y=1) on a binary outcome. Rung 3 adds the model's
+        contrast to the factual outcome (additive noise). No interval. ``None``: DoWhy's
+        linear regression.
 
     Every fit records ``overlap_`` (:class:`~causalab.learners.Overlap`: the share of units
     whose logistic propensity on the adjustment set lies outside ``clip``, and the
@@ -261,12 +270,13 @@ class Backdoor(_DoWhyLearner):
     _TIES = ("first", "average")
 
     def __init__(self, method: str = "regression", adjustment: str = "maximal-adjustment", clip=OVERLAP_BOUNDS,
-                 propensity_model=None, matching_ties: str = "first"):
+                 propensity_model=None, matching_ties: str = "first", outcome_model=None):
         self.method = method
         self.adjustment = adjustment
         self.clip = clip
         self.propensity_model = propensity_model
         self.matching_ties = matching_ties
+        self.outcome_model = outcome_model
 
     def _propensity_bounds(self):
         return _check_bounds(self.clip)
@@ -292,6 +302,15 @@ class Backdoor(_DoWhyLearner):
         if model is not None and not (hasattr(model, "fit") and hasattr(model, "predict_proba")):
             raise InvalidValueError(f"propensity_model must be a scikit-learn classifier (fit and predict_proba) or "
                                     f"None, got {model!r}")
+        if self.outcome_model is not None:
+            from .correlational import is_sklearn_model
+
+            if not is_sklearn_model(self.outcome_model):
+                raise InvalidValueError(f"outcome_model must be a scikit-learn regressor or classifier instance (fit, "
+                                        f"predict, get_params) or None, got {self.outcome_model!r}")
+            if self.method != "regression":
+                raise InvalidValueError(f"outcome_model goes with method='regression' (the adjustment formula); "
+                                        f"method={self.method!r} models the propensity: give propensity_model")
         return self.adjustment
 
     @property
@@ -325,7 +344,7 @@ class Backdoor(_DoWhyLearner):
         # one parameter per column of DoWhy's design: a categorical variable has one per level but the first
         n = self.n_train_
         params = 1 + sum(self._width(v) for v in (self.task_.treatment, *self.adjustment_set_))
-        if self.method == "regression" and n <= params:  # before statsmodels divides by zero
+        if self.method == "regression" and self.outcome_model is None and n <= params:  # before statsmodels / 0
             raise DegenerateFitError(f"Backdoor('regression') on the adjustment set {self.adjustment_set_}: {n} "
                                      f"training rows for {params} parameters; a fit needs more rows than parameters")
         if not self.adjustment_set_ and self.method != "regression":
@@ -336,6 +355,12 @@ class Backdoor(_DoWhyLearner):
     def _fit(self, data):
         self._propensity_bounds()  # a bad clip is refused before any work
         super()._fit(data)
+        if self.outcome_model is not None:
+            from .correlational import Sklearn
+
+            features = [self.task_.treatment, *self.adjustment_set_]
+            self.outcome_fit_ = Sklearn(self.outcome_model, features=features).fit(self._train_, self.task_)
+            return
         if self.method == "regression":
             self._check_design()
         if self.method == "ipw":
@@ -364,12 +389,16 @@ class Backdoor(_DoWhyLearner):
                                     f"training unit had, so its one-hot column was never fitted: {exc}") from exc
 
     def _predict(self, data):
+        if self.outcome_model is not None:
+            return self.outcome_fit_._predict(data)
         with self._dowhy_call():
             out = np.asarray(self.estimator_.predict(self._to_dowhy(data[self._query_columns("predict")])))
         return clip_to_outcome(out, self.task_)
 
     def _predict_do(self, data, do):
         t = do[self.task_.treatment]
+        if self.outcome_model is not None:  # the g-formula's per-unit terms mu(t, x_i)
+            return self.outcome_fit_._predict_do(data, {self.task_.treatment: t})
         if self.method == "ipw":
             if np.ndim(t):
                 return np.array([self.arm_means_[float(v)] for v in t])
@@ -397,6 +426,8 @@ class Backdoor(_DoWhyLearner):
         return data[task.outcome].to_numpy(dtype=np.float64) + self._predict_do(data, do) - factual
 
     def _effect(self, treated, control, data, estimand="ate"):
+        if self.outcome_model is not None:  # the g-formula: the mean of the per-unit contrasts
+            return Learner._effect(self, treated, control, data, estimand)
         if self.method == "regression":
             # DoWhy's regression averages its contrast over the rows it is given: the estimand's units
             units = self._estimand_units(data, estimand, treated, control)

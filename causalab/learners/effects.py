@@ -84,9 +84,13 @@ class TLearner(EffectLearner):
 
     Parameters
     ----------
-    base : Learner
+    base : Learner or scikit-learn model
         A correlational causalab learner (``LinearRegression``, ``GradientBoosting``,
-        ``MLP``); it is cloned per level and fed the task's covariates.
+        ``MLP``) or any scikit-learn regressor (a classifier for a binary outcome), e.g.
+        ``TLearner(base=RandomForestRegressor())``, which is wrapped in
+        :class:`~causalab.learners.Sklearn` (a ``random_state`` left at None is seeded
+        with 0); it is cloned per level and fed the task's covariates. Default:
+        ``LinearRegression()``.
 
     Needs a binary or categorical treatment, and covariates (without them it is the naive
     contrast; use ``LinearRegression(features="treatment")``).
@@ -124,12 +128,15 @@ class TLearner(EffectLearner):
         return Effect(value, t_interval(value, se), "T-learner, OLS arms, HC1 standard error", estimand, se)
 
     def _models_for(self, data):
-        from .correlational import Correlational, LinearRegression
+        from .correlational import Correlational, LinearRegression, Sklearn, is_sklearn_model
 
         base = LinearRegression() if self.base is None else self.base
+        if is_sklearn_model(base):
+            base = Sklearn(base)
         if not isinstance(base, Correlational):
             raise InvalidValueError(f"{type(self).__name__}: base must be a correlational causalab learner "
-                                    f"(LinearRegression, GradientBoosting, MLP), got {base!r}")
+                                    f"(LinearRegression, GradientBoosting, MLP) or a scikit-learn regressor or "
+                                    f"classifier instance, got {base!r}")
         if not self.task_.covariates:
             raise UnsupportedQueryError(f"{type(self).__name__} needs covariates; the task declares none")
         return clone(base).set_params(features=list(self.task_.covariates))
@@ -161,8 +168,9 @@ class SLearner(TLearner):
 
     Parameters
     ----------
-    base : Learner
-        A correlational causalab learner; cloned and fed the treatment and the covariates.
+    base : Learner or scikit-learn model
+        A correlational causalab learner or a scikit-learn regressor or classifier (see
+        :class:`TLearner`); cloned and fed the treatment and the covariates.
 
     With an OLS base the effect's interval is the regression's (analytic, HC1); otherwise a
     bootstrap.

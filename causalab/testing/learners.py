@@ -177,8 +177,11 @@ def check_tags(learner):
 
 
 def _params_of(learner) -> dict:
-    """get_params with nested estimators compared by type and parameters, not identity."""
+    """get_params with nested estimators compared by type and parameters, not identity (and
+    array-valued parameters, e.g. a nested model's grid, by value)."""
     def plain(v):
+        if isinstance(v, np.ndarray):
+            return ("ndarray", v.dtype.str, v.shape, v.tolist())
         return (type(v).__name__, _params_of(v)) if hasattr(v, "get_params") else v
     return {k: plain(v) for k, v in learner.get_params(deep=False).items()}
 
