@@ -110,18 +110,18 @@ def unscored():
 
 
 def test_without_truth_the_estimates_are_recorded_unscored_and_none_is_made_up(unscored):
-    from causalab.evaluation.evaluate import cell_seeds
-
     env, res = unscored
     assert env.true_effects() == {} and not (res["metric"] == "ate").any()
     est = res[res["metric"] == "ate_estimate"].set_index("learner")
     assert est["true_value"].isna().all() and est["message"].str.contains("no ground truth").all()
-    # the recorded value is the learner's own estimate on the cell's training rows
-    train = env.sample(400, seed=cell_seeds(0, 400)[0])
+    # the recorded value is the learner's own estimate on the data as they are (real data: every row)
+    train = env.data()
+    assert (res["n_train"] == len(train)).all()
     direct = LinearRegression().fit(train, env.task).effect(1, 0).value
     assert est.loc["LinearRegression()", "value"] == pytest.approx(direct, abs=1e-12)
     bounds = res[res["metric"].isin(["ate_low", "ate_high"])]
-    assert set(bounds["learner"]) == {"Backdoor()"}  # the only one of the three with an interval
+    # each of the three has an analytic interval (HC1 for OLS, DoWhy's regression for Backdoor)
+    assert set(bounds["learner"]) == {"LinearRegression(features='treatment')", "LinearRegression()", "Backdoor()"}
     text = cl.report(res).markdown()
     assert "## Estimates without ground truth" in text and "There is no ground truth" in text
     assert "3 learner(s) estimate the ATE between" in text
@@ -381,4 +381,5 @@ def test_shipped_semi_synthetic_twins_keep_their_realism_scores(env_id, outcome,
     covariates = scores.drop([outcome, env.treatment, "(joint)"])
     assert (covariates["p_value"] > 0.01).all()
     fixed = cl.make(env_id, effect=2.0)
-    assert float(fixed.true_effects()["ate"]) == 2.0 and float(fixed.true_effects()["ett"]) == 2.0
+    assert float(fixed.true_effects()["ate"]) == 2.0 and float(fixed.true_effects()["att"]) == 2.0 \
+        and float(fixed.true_effects()["atc"]) == 2.0

@@ -52,10 +52,12 @@ def test_task_reveals_no_mechanisms_or_hidden_values():
 # ---------------------------------------------------------------------- Confounding-v0
 # Y = T + Z + e, T = Z + e_T (strength 1, effect 1): the slope of Y on T alone is
 # 1 + s^2 / (s^2 + 1) = 1.5, the ATE is 1. OLS adjusted for Z: SE = sd(e) / (sd(T | Z) sqrt n) = 1 / sqrt n.
-MLP_SD = {"naive": {1000: 0.14, 10_000: 0.03, 50_000: 0.03}, "all": {1000: 0.07, 10_000: 0.02, 50_000: 0.02}}
+# (the MLP's spread stops shrinking past 10,000 rows: 0.03 / 0.02 measured at both 10,000 and 50,000, so
+# 20,000 keeps them; 50,000 rows cost minutes of the suite's budget and showed nothing more)
+MLP_SD = {"naive": {1000: 0.14, 10_000: 0.03, 20_000: 0.03}, "all": {1000: 0.07, 10_000: 0.02, 20_000: 0.02}}
 
 
-@pytest.mark.parametrize("n", [1000, 10_000, 50_000])
+@pytest.mark.parametrize("n", [1000, 10_000, 20_000])
 def test_confounding_more_data_keeps_the_bias(n):
     env = cl.make("Confounding-v0")
     data = env.sample(n, seed=1)

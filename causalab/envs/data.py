@@ -381,7 +381,7 @@ class DataEnvironment(RealDataEnvironment):
         The adjustment set offered to learners; default: the treatment's observed ancestors
         in the graph (its parents and their ancestors), as DoWhy's default back-door set.
     truth : dict, optional
-        ``{"ate": value}`` (and optionally ``"ett"``), each a number, an
+        ``{"ate": value}`` (and optionally ``"att"``, ``"atc"``), each a number, an
         :class:`~causalab.Estimate` or a ``(value, se)`` pair.
     types, hidden, max_levels :
         As in :meth:`Task.from_data <causalab.envs.task.Task.from_data>`.
@@ -451,9 +451,10 @@ def _check_truth(truth) -> dict:
         raise InvalidValueError(f"truth is a dict such as {{'ate': 1.79}}, got {truth!r}")
     out = {}
     for key, value in truth.items():
-        if key not in ("ate", "ett"):
-            hint = did_you_mean(key, ("ate", "ett"))
-            raise InvalidValueError(f"truth takes the keys 'ate' and 'ett', got {key!r}.{hint}")
+        if key not in ("ate", "att", "atc"):
+            hint = " ('ett' is called 'att' here: the effect on the treated)" if key == "ett" else \
+                did_you_mean(key, ("ate", "att", "atc"))
+            raise InvalidValueError(f"truth takes the keys 'ate', 'att' and 'atc', got {key!r}.{hint}")
         if isinstance(value, Estimate):
             est = value
         elif isinstance(value, (tuple, list)) and len(value) == 2:

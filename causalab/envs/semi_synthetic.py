@@ -116,7 +116,9 @@ class SemiSynthetic(Environment):
     def true_effects(self):
         tau = self._tau_fit
         e = self._propensity_fit
-        return {"ate": Estimate(float(tau.mean())), "ett": Estimate(float(np.sum(e * tau) / np.sum(e)))}
+        # exact by enumerating the fit rows: ATT weights each row by its propensity, ATC by 1 - e
+        return {"ate": Estimate(float(tau.mean())), "att": Estimate(float(np.sum(e * tau) / np.sum(e))),
+                "atc": Estimate(float(np.sum((1 - e) * tau) / np.sum(1 - e)))}
 
     def true_cate(self, data: pd.DataFrame):
         return self._tau(data[list(self.covariates)])
