@@ -103,7 +103,8 @@ def check_true_effects_match_simulation(env, n_samples: int = 100_000, k: float 
     averages = ("ate", "att", "atc")
     declared = tuple(env.estimands)
     assert {e for e in declared if e in averages} == {e for e in truth if e in averages}, (
-        f"estimands {declared} do not match the average effects true_effects() states: {sorted(truth)}")
+        f"estimands {declared} do not match the average effects true_effects() states: {sorted(truth)}; "
+        "state each of them in true_effects(), or set the class attribute estimands to the ones it states")
     assert set(declared) <= {*averages, "cate"}, f"unknown estimands in {declared}"
     env.sample_world(10, seed=0)  # environments without a model answer UnsupportedQueryError here
     if "ate" not in truth:

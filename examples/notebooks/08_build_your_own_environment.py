@@ -63,7 +63,10 @@ class BloodPressure(cl.Environment):
         return scm
 
     def true_effects(self):
-        return {"ate": cl.Estimate(float(self.knobs["effect"]))}
+        # the effect is the same for everyone, so the effect on the treated (ATT) and on the
+        # untreated (ATC) equal the ATE: a binary treatment's truth states all three
+        effect = cl.Estimate(float(self.knobs["effect"]))
+        return {"ate": effect, "att": effect, "atc": effect}
 
 
 cl.register("BloodPressure-v0", BloodPressure, story=BloodPressure.story, tags=("tutorial",), override=True)
