@@ -199,7 +199,7 @@ def _run(args) -> int:
     learners = [_user_learner(n) if ":" in n and not n.startswith(peer) else learners_by_name([n])[0] for n in names]
     envs = [_user_environment(e) if ":" in e else _make(e) for e in env_ids] + ([data_env] if data_env else [])
     knobs = _knob_grid(args.knob)
-    seeds = range(_ints(str(args.seeds), "seeds")[0])
+    seeds = range(_ints(str(args.seeds or (1 if data_env else 3)), "seeds")[0])
     # your own table: trained on as many rows as it has (drawn with replacement, as real data is)
     sizes = _ints(args.n_train or (str(len(data_env.data())) if data_env else "2000"), "n-train")
     out = Path(args.out)
@@ -352,7 +352,8 @@ def main(argv=None) -> int:
                                           "econml:Name or causalml:Name (when installed), or module:Class of your own")
     p_run.add_argument("--knob", action="append", metavar="NAME=V1,V2,...",
                        help="sweep a knob over values, every environment at each (repeatable: the grid of all)")
-    p_run.add_argument("--seeds", default="3", help="number of seeds (default 3)")
+    p_run.add_argument("--seeds", default=None, help="number of seeds (default 3; 1 with --data, where every seed "
+                       "trains on the same rows and seeds vary only the learners' own randomness)")
     p_run.add_argument("--n-train", default=None, help="comma-separated training sizes (default 2000; with --data "
                                                        "the table's row count)")
     p_run.add_argument("--data", help="your own table (.csv or .parquet) to evaluate the learners on; with --graph, "

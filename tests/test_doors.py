@@ -144,10 +144,12 @@ def test_cli_runs_a_csv_and_a_dot_file_to_a_report(tmp_path, capsys):
     _table().to_csv(tmp_path / "my.csv", index=False)
     (tmp_path / "dag.dot").write_text("digraph { Z -> T; Z -> Y; T -> Y }")
     code = main(["run", "--data", str(tmp_path / "my.csv"), "--graph", str(tmp_path / "dag.dot"), "--treatment", "T",
-                 "--outcome", "Y", "--learners", "naive,ols", "--seeds", "1", "--jobs", "1", "--backend",
+                 "--outcome", "Y", "--learners", "naive,ols", "--jobs", "1", "--backend",
                  "sequential", "--quiet", "--out", str(tmp_path / "out")])
     out = capsys.readouterr().out
     assert code == 0 and "No ground truth (estimates, not scores)" in out
+    # every seed would train on the same rows: one seed by default with --data
+    assert pd.read_csv(tmp_path / "out" / "results.csv")["seed"].nunique() == 1
     assert "Estimates without ground truth" in (tmp_path / "out" / "report.md").read_text()
     assert main(["run", "--data", str(tmp_path / "my.csv"), "--treatment", "T", "--outcome", "Y"]) == 2
     assert "--graph" in capsys.readouterr().err
