@@ -25,7 +25,8 @@ import inspect
 import numpy as np
 
 from ..exceptions import InvalidValueError, UnsupportedQueryError
-from .base import Learner, LearnerTags, as_int_seed, clip_to_outcome, features_matrix
+from ._cate import BaselinePlusCate
+from .base import LearnerTags, as_int_seed, clip_to_outcome, features_matrix
 
 CAUSALML_TAGS = LearnerTags("backdoor", "regression", "adjustment", "factual-plus-cate")
 
@@ -40,7 +41,7 @@ def _is_causalml_learner(obj) -> bool:
         callable(getattr(obj, "get_params", None))
 
 
-class CausalML(Learner):
+class CausalML(BaselinePlusCate):
     """Any CausalML meta-learner as a causalab learner.
 
     CausalML estimates the CATE ``tau_t(x) = E[Y_t - Y_t0 | X = x]`` of each treated level
@@ -163,16 +164,6 @@ class CausalML(Learner):
                 rows = t == g
                 out[rows] += tau[rows, j]
         return clip_to_outcome(out, self.task_)
-
-    def _predict(self, data):
-        return self._mu(data, data[self.task_.treatment].to_numpy(dtype=np.float64))
-
-    def _predict_do(self, data, do):
-        return self._mu(data, do[self.task_.treatment])
-
-    def _predict_counterfactual(self, data, do):
-        y = data[self.task_.outcome].to_numpy(dtype=np.float64)
-        return y + self._predict_do(data, do) - self._predict(data)
 
 
 __all__ = ["CausalML", "INSTALL"]

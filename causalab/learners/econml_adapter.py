@@ -19,7 +19,8 @@ import inspect
 import numpy as np
 
 from ..exceptions import InvalidValueError, UnsupportedQueryError
-from .base import Effect, Learner, LearnerTags, as_int_seed, clip_to_outcome, features_matrix
+from ._cate import BaselinePlusCate
+from .base import Effect, LearnerTags, as_int_seed, clip_to_outcome, features_matrix
 
 ECONML_TAGS = LearnerTags("backdoor", "regression", "adjustment", "factual-plus-cate")
 
@@ -142,7 +143,7 @@ class _Nested:
             self._params[key] = value
 
 
-class EconML(Learner):
+class EconML(BaselinePlusCate):
     """Any EconML CATE estimator as a causalab learner.
 
     EconML estimates the CATE ``tau(x) = E[Y_1 - Y_0 | X = x]`` with ``X`` the task's
@@ -281,16 +282,6 @@ class EconML(Learner):
         else:
             out = self.baseline_.predict(xs) + self._cate(data, t, self.treatment_model_.predict(xs))
         return clip_to_outcome(out, self.task_)
-
-    def _predict(self, data):
-        return self._mu(data, data[self.task_.treatment].to_numpy(dtype=np.float64))
-
-    def _predict_do(self, data, do):
-        return self._mu(data, do[self.task_.treatment])
-
-    def _predict_counterfactual(self, data, do):
-        y = data[self.task_.outcome].to_numpy(dtype=np.float64)
-        return y + self._predict_do(data, do) - self._predict(data)
 
     def _effect(self, treated, control, data):
         x = self._x(self._effect_units_ if data is None else data)
