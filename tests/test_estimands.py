@@ -73,14 +73,46 @@ def test_att_and_atc_average_the_contrast_over_the_treated_and_the_controls():
     # on given units: the rows of those units with T = treated
     some = data.iloc[:100]
     assert fitted.effect(1, 0, some, estimand="att").value == pytest.approx(tau[:100][treated[:100]].mean())
+    ett = fitted.effect(1, 0, estimand="ett")  # the literature's name for the ATT
+    assert ett.estimand == "att" and ett.value == effects["att"].value
     with pytest.raises(cl.InvalidValueError, match="'att'"):
-        fitted.effect(1, 0, estimand="ett")
+        fitted.effect(1, 0, estimand="at")
     with pytest.raises(cl.InvalidValueError, match="n_bootstrap"):
         fitted.effect(1, 0, n_bootstrap=1)
     confounding = cl.make("Confounding-v0")
     ols = LinearRegression().fit(confounding.sample(200, seed=0), confounding.task)
     with pytest.raises(cl.UnsupportedQueryError, match="continuous treatment"):
         ols.effect(1, 0, estimand="att")
+
+
+def test_a_constant_effect_model_says_its_att_is_its_ate_by_assumption():
+    """HeterogeneousEffects-v0 has a heterogeneous effect (its ATT and ATE differ), yet a model with
+    no interaction has one effect for every unit: its ATT equals its ATE and the result says why.
+    A T-learner (one OLS per arm) or Backdoor with DoWhy's effect modifiers (X2, X3) has none of that."""
+    from causalab.learners.base import CONSTANT_EFFECT_NOTE
+
+    env = cl.make("HeterogeneousEffects-v0")
+    data = env.sample(300, seed=0)
+    truth = env.true_effects()
+    assert abs(float(truth["att"]) - float(truth["ate"])) > 0.3  # the truth differs: the equality is the model's
+    for learner in (LinearRegression(), LinearRegression(alpha=1.0), cl.learners.SLearner()):
+        fitted = learner.fit(data, env.task)
+        ate, att, atc = (fitted.effect(1, 0, estimand=e) for e in ("ate", "att", "atc"))
+        assert att.value == pytest.approx(ate.value, abs=1e-9) and atc.value == pytest.approx(ate.value, abs=1e-9)
+        assert CONSTANT_EFFECT_NOTE in att.method and CONSTANT_EFFECT_NOTE in atc.method
+        assert CONSTANT_EFFECT_NOTE not in ate.method
+    for learner in (TLearner(), Backdoor()):
+        fitted = learner.fit(data, env.task)
+        att = fitted.effect(1, 0, estimand="att")
+        assert CONSTANT_EFFECT_NOTE not in att.method and att.value != pytest.approx(fitted.effect(1, 0).value)
+    # a binary treatment whose one confounder is DoWhy's whole adjustment set: no effect modifier, one slope
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=300)
+    t = (z + rng.normal(size=300) > 0).astype(np.int64)
+    table = pd.DataFrame({"Z": z, "T": t, "Y": (1 + z) * t + z + rng.normal(size=300)})
+    fitted = Backdoor().fit(table, cl.Task.from_data(table, "Z -> T; Z -> Y; T -> Y", "T", "Y"))
+    att = fitted.effect(1, 0, estimand="att")
+    assert CONSTANT_EFFECT_NOTE in att.method and att.value == pytest.approx(fitted.effect(1, 0).value, abs=1e-9)
 
 
 def test_the_evaluator_scores_each_estimand_and_bootstraps_only_on_request():

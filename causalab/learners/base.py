@@ -74,6 +74,12 @@ FAMILIES = ("naive", "correlational", "backdoor", "frontdoor", "iv", "proxy", "i
 #: ``"atc"`` over the units with ``T = control`` (on the controls).
 ESTIMANDS = ("ate", "att", "atc")
 
+#: other names :meth:`Learner.effect` reads as one of :data:`ESTIMANDS` (the literature's ETT is the ATT)
+ESTIMAND_ALIASES = {"ett": "att"}
+
+#: what :meth:`Learner.effect` adds to ``Effect.method`` for an ATT or ATC of a constant-effect model
+CONSTANT_EFFECT_NOTE = "constant-effect model: ATT = ATC = ATE by its assumption (no effect modifier)"
+
 #: how :meth:`Learner.effect` gets its interval (``LearnerTags.effect_interval``)
 INTERVAL_METHODS = ("analytic", "bootstrap")
 
@@ -308,7 +314,14 @@ class Learner(BaseEstimator):
             the average effect on the controls, over the units with ``T_i = control``.
 
         The units are the training data's (default) or the rows of ``data``. ATT and ATC need a
-        discrete treatment (``T = treated`` has probability zero otherwise).
+        discrete treatment (``T = treated`` has probability zero otherwise). ``"ett"`` is read
+        as ``"att"`` (the returned ``Effect`` says ``"att"``).
+
+        A model with one effect for every unit (no effect modifier: ``LinearRegression``,
+        ``Backdoor("regression")`` with DoWhy's linear model, an S-learner on OLS, ``FrontDoor``,
+        ``IV``) answers the ATT and the ATC with its ATE: that is its assumption, not a
+        measurement, and the returned ``Effect.method`` says so (``"constant-effect model:
+        ATT = ATC = ATE ..."``; see :meth:`_constant_effect`).
 
         Parameters
         ----------
@@ -316,7 +329,7 @@ class Learner(BaseEstimator):
             The two treatment values.
         data : DataFrame, optional
             The units to average over (their treatment column picks ATT's and ATC's units).
-        estimand : {"ate", "att", "atc"}
+        estimand : {"ate", "att", "atc", "ett"}
         n_bootstrap : int
             Resamples for a learner whose interval is a bootstrap (``tags.effect_interval ==
             "bootstrap"``): the learner is refitted ``n_bootstrap`` times on training rows drawn
@@ -337,9 +350,10 @@ class Learner(BaseEstimator):
             ``value``, ``interval``, ``se``, ``method`` and ``estimand``.
         """
         self._check_fitted()
+        estimand = ESTIMAND_ALIASES.get(estimand, estimand) if isinstance(estimand, str) else estimand
         if estimand not in ESTIMANDS:
-            raise InvalidValueError(f"estimand must be one of {ESTIMANDS}, got {estimand!r}."
-                                    f"{did_you_mean(str(estimand), ESTIMANDS)}")
+            raise InvalidValueError(f"estimand must be one of {ESTIMANDS} (or 'ett', read as 'att'), got "
+                                    f"{estimand!r}.{did_you_mean(str(estimand), ESTIMANDS)}")
         check_n_bootstrap(n_bootstrap)
         task = self.task_
         t = task.treatment
@@ -361,6 +375,8 @@ class Learner(BaseEstimator):
             if not isinstance(point, Effect):  # a user's learner answering a bare number: the evaluator judges it
                 return point
             point = replace(point, estimand=estimand)
+            if estimand != "ate" and self._constant_effect():  # the model's assumption, said in the result
+                point = replace(point, method=f"{point.method}; {CONSTANT_EFFECT_NOTE}")
             if point.interval is None and n_bootstrap and self.tags.effect_interval == "bootstrap":
                 point = self._bootstrap_effect(point, hi, lo, data, estimand, int(n_bootstrap), seed)
         return point
@@ -383,6 +399,12 @@ class Learner(BaseEstimator):
             units = self._estimand_units(data, estimand, treated, control)
             diff = self._predict_do(units, {t: treated}) - self._predict_do(units, {t: control})
         return Effect(float(np.mean(diff)), None, type(self).__name__, estimand)
+
+    def _constant_effect(self) -> bool:
+        """Whether the fitted model assumes one effect for every unit (no effect modifier), so
+        that its ATT and ATC equal its ATE by construction. Default False; a learner whose
+        model has that form overrides it, and :meth:`effect` then notes it in ``Effect.method``."""
+        return False
 
     def _call_effect(self, treated: float, control: float, data, estimand: str) -> Effect:
         """``_effect`` with the estimand; an override written before estimands existed,

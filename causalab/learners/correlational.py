@@ -127,6 +127,9 @@ class LinearRegression(Correlational):
     alpha : float
         Ridge penalty on standardised features (0: OLS).
 
+    The model has no interaction: every unit's effect is the same, so on a continuous outcome
+    its ATT and ATC are its ATE by assumption (``effect`` says so in ``Effect.method``).
+
     ``effect`` has an analytic interval for OLS (``alpha=0``): the contrast is ``g' beta`` with
     ``g`` the mean difference of the design rows under the two treatments, and its standard
     error ``sqrt(g' V g)`` with ``V`` the heteroskedasticity-robust (HC1 sandwich) covariance
@@ -165,6 +168,11 @@ class LinearRegression(Correlational):
         self.intercept_ = float(y_mean - self.x_mean_ @ self.coef_)
         if not self._ridge:
             self.coef_cov_, self.df_resid_ = _hc1_covariance(x, y - self._predict_x(x))
+
+    def _constant_effect(self):
+        # linear in the features, no interaction: every unit's contrast is the same (a discrete
+        # outcome's answers are clipped to its range, which can make them differ)
+        return self.task_.kind(self.task_.outcome) == "continuous"
 
     def _column_names(self) -> list[str]:
         """The design's column names: a categorical feature's one-hot columns as ``'Z=level'``."""

@@ -425,6 +425,11 @@ class Backdoor(_DoWhyLearner):
         factual = self._predict(data)
         return data[task.outcome].to_numpy(dtype=np.float64) + self._predict_do(data, do) - factual
 
+    def _constant_effect(self):
+        # DoWhy's linear regression without effect modifiers: T enters alone, one slope for all
+        return self.method == "regression" and self.outcome_model is None \
+            and self.task_.kind(self.task_.outcome) == "continuous" and not self.estimator_._effect_modifier_names
+
     def _effect(self, treated, control, data, estimand="ate"):
         if self.outcome_model is not None:  # the g-formula: the mean of the per-unit contrasts
             return Learner._effect(self, treated, control, data, estimand)
@@ -590,6 +595,9 @@ class FrontDoor(_DoWhyLearner):
     _predict_counterfactual = _DoWhyLearner._linear_counterfactual
     _effect = _DoWhyLearner._linear_effect
 
+    def _constant_effect(self):  # one slope: E[Y_t] linear in t for every unit
+        return True
+
     def _slope_se(self) -> float:
         """Sobel's delta-method standard error of the product ``a b`` of the two stages'
         slopes: ``sqrt(b^2 Var(a) + a^2 Var(b))``, each stage's variance from its regression."""
@@ -675,3 +683,6 @@ class IV(_DoWhyLearner):
     _predict_do = _DoWhyLearner._linear_do
     _predict_counterfactual = _DoWhyLearner._linear_counterfactual
     _effect = _DoWhyLearner._linear_effect
+
+    def _constant_effect(self):  # one slope: E[Y_t] linear in t for every unit
+        return True

@@ -192,6 +192,9 @@ class SLearner(TLearner):
         frame = data.assign(**{self.task_.treatment: t})
         return self.model_.predict(frame).to_numpy()
 
+    def _constant_effect(self):  # one model of (T, X): constant where the inner model has no interaction
+        return self.model_._constant_effect()
+
 
 # ---------------------------------------------------------------------- neural
 class _TwoHeads(torch.nn.Module):
