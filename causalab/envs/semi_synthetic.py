@@ -12,6 +12,7 @@ measures, on real rows held out from the fit, how far the simulated data are fro
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -80,6 +81,12 @@ class Empirical(Noise):
         return f"Empirical({len(self.values)} residuals, bandwidth={self.bandwidth:.3g})"
 
 
+def format_p(p: float) -> str:
+    """A p-value as text: ``p=0.0123``, or ``p<1e-300`` where it is that small (a binomial or
+    KS tail at thousands of rows underflows to 0.0, which is not a probability anyone measured)."""
+    return "p<1e-300" if p < 1e-300 else f"p={p:.3g}"
+
+
 class SemiSynthetic(Environment):
     """An environment fitted to real data (built by :func:`semi_synthetic`).
 
@@ -90,7 +97,8 @@ class SemiSynthetic(Environment):
         T   := Bernoulli(sigmoid(a + b . X))           (logistic regression fitted to the real treatment)
         Y   := mu0(X) + T tau(X) + E                   E: the fitted residuals, kernel-smoothed (Empirical)
         mu0 = the generator fitted to the real controls; tau = the generator fitted to the treated,
-              minus mu0 (effect=None), or the effect you chose (a number, or a function of X)
+              minus mu0 (effect=None), or the effect you chose (a number, or a function of X);
+              a causalab learner as generator: mu_t(x) its predict_do(x, do(T=t)), fitted once
 
     Truth, exact by enumeration of the fit rows: ATE = mean_i tau(x_i); ETT = sum_i e(x_i)
     tau(x_i) / sum_i e(x_i) with ``e`` the treatment's probability; CATE = tau(x); unit-level
@@ -135,7 +143,9 @@ class SemiSynthetic(Environment):
         joint, a classifier two-sample test (C2ST): gradient boosting (scikit-learn's defaults)
         trained to tell simulated from real rows, its accuracy on held-out halves (0.5:
         indistinguishable) with the one-sided binomial p-value of beating 0.5. The simulated sample has as many rows as
-        the held-out part.
+        the held-out part. The KS p-value is scipy's exact one where it can compute it, otherwise
+        the asymptotic one (scipy's fallback, taken silently); a p-value below the smallest
+        positive double underflows to 0 (``describe`` prints it as ``p<1e-300``).
         """
         from scipy import stats
         from sklearn.ensemble import GradientBoostingClassifier
@@ -145,7 +155,9 @@ class SemiSynthetic(Environment):
         sim = self.sample(len(real), seed=seed)
         rows = []
         for c in self.observed:
-            ks = stats.ks_2samp(sim[c].to_numpy(dtype=np.float64), real[c].to_numpy(dtype=np.float64))
+            with warnings.catch_warnings():  # scipy falls back to the asymptotic p-value and says so
+                warnings.filterwarnings("ignore", "ks_2samp: Exact calculation unsuccessful", RuntimeWarning)
+                ks = stats.ks_2samp(sim[c].to_numpy(dtype=np.float64), real[c].to_numpy(dtype=np.float64))
             rows.append({"variable": c, "test": "ks", "statistic": float(ks.statistic), "p_value": float(ks.pvalue),
                          "n_simulated": len(sim), "n_real": len(real)})
         x = np.vstack([sim[self.observed].to_numpy(dtype=np.float64), real[self.observed].to_numpy(dtype=np.float64)])
@@ -162,7 +174,7 @@ class SemiSynthetic(Environment):
         text = super().describe()
         table = self.realism()
         lines = ["", "Realism (simulated vs held-out real rows; KS per variable, C2ST on the joint):"]
-        lines += [f"  {r.variable:12s} {r.test:14s} {r.statistic:.3f}  p={r.p_value:.3g}" for r in table.itertuples()]
+        lines += [f"  {r.variable:12s} {r.test:14s} {r.statistic:.3f}  {format_p(r.p_value)}" for r in table.itertuples()]
         return text + "\n" + "\n".join(lines)
 
     def __repr__(self):
@@ -196,15 +208,32 @@ def semi_synthetic(data: pd.DataFrame, graph, treatment: str, outcome: str, cova
         ``None``: the effect the generator fitted (treated surface minus control surface);
         a number: a constant effect; a callable ``f(X) -> array`` of the covariates'
         DataFrame: that effect for each unit (RealCause's knobs).
-    generator : scikit-learn regressor, optional
-        The outcome model, cloned and fitted per arm (default: scikit-learn's
-        ``GradientBoostingRegressor(random_state=0)``: deterministic, single-threaded).
+    generator : scikit-learn regressor or causalab learner, optional
+        The outcome model. A scikit-learn regressor is cloned and fitted per arm (default:
+        ``GradientBoostingRegressor(random_state=0)``: deterministic, single-threaded). A
+        causalab learner that answers rung 2 (``NeuralSCM(...)``, ``TARNet()``,
+        ``TLearner(...)``, ``Backdoor()``, ...) is cloned and fitted once, on both arms, with
+        a :class:`~causalab.Task` on ``graph`` over the simulated columns (other variables of
+        the graph hidden, i.e. projected out); its do-predictions on the fit rows,
+        ``mu0(x_i) = predict_do(x_i, do(T=0))`` and ``mu1(x_i)`` for ``do(T=1)``, are stored and
+        are the outcome's surfaces (the learner answers for covariate values that are no fit
+        row). The noise is the learner's out-of-fold residuals, ``y - mu_t(x)`` at each unit's
+        own treatment (5 folds, 5 more fits; both arms, whatever ``effect``), kernel-smoothed:
+        a NeuralSCM's Gaussian noise is replaced by the empirical residual distribution. Its
+        randomness is its own ``seed`` (or ``random_state``), unchanged, so equal arguments
+        give an identical environment; the fitted learner is ``env.generator_``.
     holdout : float
         Share of rows held out from the fit, for :meth:`SemiSynthetic.realism` (0 < holdout < 1).
     seed : int or numpy Generator
-        Seeds the split (the fits are deterministic).
+        Seeds the split and the residuals' folds (the fits are deterministic).
     name : str, optional
         The environment's id in result tables.
+
+    Examples
+    --------
+    >>> env = cl.semi_synthetic(data, graph, "T", "Y", generator=cl.learners.NeuralSCM(max_epochs=50))
+    >>> env.true_effects()["ate"]   # exact: the mean of mu1(x_i) - mu0(x_i) over the fit rows
+    >>> env.generator_.effect()     # the fitted NeuralSCM's own ATE on its training rows: the same number
     """
     from sklearn.base import clone
     from sklearn.ensemble import GradientBoostingRegressor
@@ -241,6 +270,10 @@ def semi_synthetic(data: pd.DataFrame, graph, treatment: str, outcome: str, cova
         raise InvalidValueError(f"the fit part has {int(t.sum())} treated and {int((1 - t).sum())} control units; "
                                 "each arm needs at least 10")
     model = GradientBoostingRegressor(random_state=0) if generator is None else generator
+    learned = _is_learner(model)
+    if not learned and not (hasattr(model, "fit") and hasattr(model, "predict") and hasattr(model, "get_params")):
+        raise InvalidValueError(f"generator is a scikit-learn regressor (fit, predict, get_params), a causalab learner "
+                                f"that answers rung 2 (predict_do), or None; got {model!r}")
 
     def arm(level):
         rows = t == level
@@ -250,12 +283,18 @@ def semi_synthetic(data: pd.DataFrame, graph, treatment: str, outcome: str, cova
         oof = cross_val_predict(clone(model), x[rows], y[rows], cv=folds)
         return fitted, y[rows] - oof
 
-    mu0_model, resid0 = arm(0)
-    if effect is None:
-        mu1_model, resid1 = arm(1)
-        residuals = np.r_[resid0, resid1]
+    generator_ = None
+    if learned:  # one causal model of both arms on the graph: its do-predictions are the surfaces
+        generator_, residuals = _fit_learner(model, fit, graph, task, treatment, outcome, covs, rng)
+        mu0_model = _Surface(generator_, covs, treatment, 0, x)
+        mu1_model = _Surface(generator_, covs, treatment, 1, x) if effect is None else None
     else:
-        mu1_model, residuals = None, resid0
+        mu0_model, resid0 = arm(0)
+        if effect is None:
+            mu1_model, resid1 = arm(1)
+            residuals = np.r_[resid0, resid1]
+        else:
+            mu1_model, residuals = None, resid0
 
     def mu0(xs):
         return mu0_model.predict(np.asarray(xs, dtype=np.float64))
@@ -325,7 +364,78 @@ def semi_synthetic(data: pd.DataFrame, graph, treatment: str, outcome: str, cova
     z = intercept + x @ coefs
     env._propensity_fit = 1.0 / (1.0 + np.exp(-z))
     env._held_out = held_out[[*covs, treatment, outcome]].reset_index(drop=True)
+    env.generator_ = generator_
     return env
+
+
+def _is_learner(model) -> bool:
+    """A causalab learner (``fit(data, task)`` and the rungs), told from a scikit-learn regressor
+    by its rung-2 method and tags (duck-typed: the environments never import the learners)."""
+    return not isinstance(model, type) and hasattr(model, "predict_do") and hasattr(model, "tags")
+
+
+def _fit_learner(generator, fit: pd.DataFrame, graph, task, treatment, outcome, covs, rng):
+    """``generator`` (a causalab learner) cloned and fitted to the fit rows on the given graph,
+    and its out-of-fold residuals ``y - mu_t(x)`` (5 folds, each unit's factual arm; both arms).
+
+    The learner's task is the graph's, over the columns simulated (covariates, treatment,
+    outcome): any other variable of the graph is hidden there (projected out, so a mediator
+    leaves ``T -> Y``), and the types are the whole data's.
+    """
+    from sklearn.base import clone
+    from sklearn.model_selection import KFold
+
+    from ..exceptions import CausalabWarning
+    from .data import parse_graph, task_from_data
+
+    if generator.tags.predict_do is None:
+        raise InvalidValueError(f"the generator {generator!r} does not answer rung 2 (predict_do); semi_synthetic "
+                                "takes its do-predictions mu0(x), mu1(x) as the outcome's surfaces")
+    g = parse_graph(graph)
+    kept = {*covs, treatment, outcome}
+    hidden = [v for v in g if v not in kept and not g.nodes[v].get("latent")]
+    gen_task = task_from_data(fit, g, treatment, outcome, covariates=covs, hidden=hidden,
+                              types={c: task.type(c) for c in fit.columns})
+    fitted = clone(generator).fit(fit, gen_task)
+    if fitted.tags.predict_do is None:
+        raise InvalidValueError(f"the generator {generator!r} does not answer rung 2 (predict_do) on this task")
+    # out-of-fold residuals at each unit's own treatment: the noise the fitted model leaves
+    oof = np.empty(len(fit))
+    folds = KFold(5, shuffle=True, random_state=int(rng.integers(2**31)))
+    for train_rows, test_rows in folds.split(fit):
+        with warnings.catch_warnings():  # the full fit above has already said what the data warn of
+            warnings.simplefilter("ignore", CausalabWarning)
+            fold = clone(generator).fit(fit.iloc[train_rows].reset_index(drop=True), gen_task)
+        units = fit.iloc[test_rows]
+        oof[test_rows] = fold.predict_do(units[[*covs, treatment]], {treatment: units[treatment].to_numpy()})
+    return fitted, fit[outcome].to_numpy(dtype=np.float64) - oof
+
+
+class _Surface:
+    """One arm's surface ``mu_t(x)`` from a fitted causalab learner: its ``predict_do(x, do(T=t))``,
+    computed once on the fit rows and stored, so the simulator and the truth read the same
+    numbers; covariate values that are no fit row (held-out rows, ``do`` on a covariate) ask
+    the learner. ``predict(array)`` as a scikit-learn regressor's."""
+
+    def __init__(self, learner, covs, treatment, level, x_fit):
+        self.learner, self.covs, self.treatment, self.level = learner, list(covs), treatment, level
+        x_fit = np.ascontiguousarray(x_fit, dtype=np.float64)
+        self.index = {row.tobytes(): i for i, row in enumerate(x_fit)}
+        self.values = self._ask(x_fit)
+
+    def _ask(self, arr):
+        frame = pd.DataFrame(arr, columns=self.covs).assign(**{self.treatment: self.level})
+        return self.learner.predict_do(frame, {self.treatment: self.level}).to_numpy(dtype=np.float64)
+
+    def predict(self, arr) -> np.ndarray:
+        arr = np.ascontiguousarray(arr, dtype=np.float64)
+        at = np.fromiter((self.index.get(row.tobytes(), -1) for row in arr), dtype=np.int64, count=len(arr))
+        out = np.empty(len(arr))
+        found = at >= 0
+        out[found] = self.values[at[found]]
+        if not found.all():
+            out[~found] = self._ask(arr[~found])
+        return out
 
 
 __all__ = ["Empirical", "REALISM_COLUMNS", "SemiSynthetic", "semi_synthetic"]
