@@ -204,7 +204,7 @@ def test_semi_synthetic_realism_tells_a_good_generator_from_a_bad_one():
 @pytest.fixture(scope="module")
 def ihdp_neural():
     """semi_synthetic on IHDP replication 1's data with a small NeuralSCM as generator (6 fits of
-    a 25-input, 8-unit network for 20 epochs: about 1.5 s of CPU), fitted effect and effect=2."""
+    a 25-input, 8-unit network for 20 epochs: 0.9 s of CPU each), fitted effect and effect=2."""
     from causalab.environments.ihdp import COVARIATES, read_replication
 
     data = read_replication(1).rename(columns={"y_factual": "Y"})[[*COVARIATES, "T", "Y"]]
