@@ -342,6 +342,37 @@ def test_econml_on_heterogeneous_effects_matches_econml_directly_and_the_exact_a
     assert diff.mean() == pytest.approx(effect.value, abs=1e-9)  # rung 2 and the ATE agree
 
 
+def test_econml_causal_forest_through_evaluate_gives_econmls_own_ate():
+    """The issue's check: CausalForestDML on HeterogeneousEffects-v0 through cl.evaluate. The
+    evaluator fits a clone whose seed is the cell's learner seed (the adapter passes it as
+    random_state) on env.sample(n_train, seed=train_seed) (cell_seeds, documented); EconML
+    fitted directly on those rows with that random_state gives the same ATE to 1e-9. The
+    truth in the row is the environment's exact ATE, 1."""
+    _econml()
+    from econml.dml import CausalForestDML
+    from sklearn.linear_model import LinearRegression as OLS
+    from sklearn.linear_model import LogisticRegression
+
+    from causalab.evaluation.evaluate import cell_seeds
+    from causalab.learners.base import as_int_seed
+
+    def forest(random_state):
+        return CausalForestDML(model_y=OLS(), model_t=LogisticRegression(), discrete_treatment=True, n_estimators=20,
+                               min_samples_leaf=10, n_jobs=1, random_state=random_state)
+
+    env = cl.make("HeterogeneousEffects-v0")
+    res = cl.evaluate(env, cl.learners.EconML(forest(0)), n_train=300, seeds=[1], n_test=100)
+    ate = res[res["metric"] == "ate"].iloc[0]
+    assert ate["status"] == "ok" and ate["true_value"] == 1.0
+    train_seed, _, learner_seed = cell_seeds(1, 300)
+    train = env.sample(300, seed=train_seed)
+    x = train[["X1", "X2", "X3"]].to_numpy()
+    direct = forest(as_int_seed(learner_seed)).fit(train["Y"].to_numpy(), train["T"].to_numpy(), X=x)
+    assert ate["value"] == pytest.approx(float(direct.ate(X=x, T0=0, T1=1)), abs=1e-9)
+    other = forest(as_int_seed(learner_seed) + 1).fit(train["Y"].to_numpy(), train["T"].to_numpy(), X=x)
+    assert abs(float(other.ate(X=x, T0=0, T1=1)) - ate["value"]) > 1e-9  # the seed is what makes them equal
+
+
 # ---------------------------------------------------------------------- CausalML
 def _causalml_meta():
     pytest.importorskip("causalml.inference.meta", reason="the optional extra causalab[causalml] is not installed")
