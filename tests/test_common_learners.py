@@ -138,6 +138,20 @@ def test_check_learner_catches_a_learner_that_peeks_at_the_outcome():
         check_learner(Peeker())
 
 
+def test_check_learner_names_an_answer_that_moves_from_call_to_call():
+    """A threaded model (a forest with n_jobs=-1) sums in a varying order: the answers move in the
+    last digits between two identical calls. The no-peeking check says that, not "it reads the outcome"."""
+    from causalab.testing.learners import check_ignores_outcome
+
+    class Jittery(DifferenceInMeans):
+        def _predict_do(self, data, do):
+            self.calls_ = getattr(self, "calls_", 0) + 1
+            return super()._predict_do(data, do) + 1e-13 * self.calls_
+
+    with pytest.raises(AssertionError, match="predict_do is not deterministic: two calls on the same rows differ"):
+        check_ignores_outcome(Jittery())
+
+
 def test_families_are_the_keys_environments_use():
     keys = set()
     for env_id in cl.list_environments()["id"]:

@@ -373,6 +373,55 @@ def test_econml_causal_forest_through_evaluate_gives_econmls_own_ate():
     assert abs(float(other.ate(X=x, T0=0, T1=1)) - ate["value"]) > 1e-9  # the seed is what makes them equal
 
 
+def test_econml_adapter_is_reproducible_with_econmls_own_defaults():
+    """CausalForestDML's defaults: n_jobs=-1 (threads sum the trees in a varying order) and
+    model_y="auto", whose Lasso draws from numpy's global generator. The adapter builds it with
+    n_jobs=1 and fits with the global generator seeded and put back: two fits under different
+    global states agree bit for bit and the caller's state is untouched. An n_jobs you set is kept."""
+    _econml()
+    from econml.dml import CausalForestDML
+    from sklearn.base import clone
+
+    env = cl.make("HeterogeneousEffects-v0")
+    data = env.sample(200, seed=0)
+    from sklearn.linear_model import LogisticRegression
+
+    learner = cl.learners.EconML(CausalForestDML(discrete_treatment=True, n_estimators=8,
+                                                 model_t=LogisticRegression()))  # model_y left at "auto"
+    np.random.seed(1)
+    before = np.random.get_state()[1].copy()
+    first = clone(learner).fit(data, env.task)
+    assert np.array_equal(np.random.get_state()[1], before), "the fit moved numpy's global generator"
+    assert first.estimator_.n_jobs == 1 and learner.estimator.params["n_jobs"] == -1
+    np.random.seed(2)
+    second = clone(learner).fit(data, env.task)
+    np.testing.assert_array_equal(second.predict_do(data, {"T": 1}), first.predict_do(data, {"T": 1}))
+    kept = clone(learner).set_params(estimator__n_jobs=2).fit(data, env.task)
+    assert kept.estimator_.n_jobs == 2
+
+
+def test_clone_comparison_reads_pipelines_and_objects_without_get_params():
+    """check_learner compares a clone's parameters by value: a Pipeline's steps (the CLI's
+    R-learner propensity model) and CausalML's ElasticNetPropensityModel (no get_params;
+    clone deep-copies it) are equal in a clone, and a changed step is not."""
+    from sklearn.base import clone
+    from sklearn.linear_model import LinearRegression as OLS
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from causalab.testing.learners import _params_of
+
+    meta = _causalml_meta()
+    for learner in (cl.learners.CausalML(meta.BaseRRegressor(learner=OLS())),
+                    cl.learners.CausalML(meta.BaseRRegressor(learner=OLS(), propensity_learner=make_pipeline(
+                        StandardScaler(), LogisticRegression(max_iter=1000))))):
+        assert _params_of(clone(learner)) == _params_of(learner)
+    other = cl.learners.CausalML(meta.BaseRRegressor(learner=OLS(), propensity_learner=make_pipeline(
+        StandardScaler(), LogisticRegression(max_iter=999))))
+    assert _params_of(other) != _params_of(learner)
+
+
 # ---------------------------------------------------------------------- CausalML
 def _causalml_meta():
     pytest.importorskip("causalml.inference.meta", reason="the optional extra causalab[causalml] is not installed")
@@ -411,6 +460,20 @@ def test_causalml_adapter_clones_and_refuses_what_it_cannot_wrap():
         with pytest.raises(error, match=None) as info:
             bad.fit(data, env.task)
         assert text in str(info.value)
+    # the base learner's random_state left at None is seeded (it would draw from numpy's global generator)
+    from sklearn.ensemble import GradientBoostingRegressor
+
+    from causalab.learners.base import as_int_seed
+
+    boosted = cl.learners.CausalML(meta.BaseXRegressor(learner=GradientBoostingRegressor(n_estimators=10,
+                                                                                          subsample=0.5)), seed=4)
+    assert boosted.seeded()[0].get_params()["learner__random_state"] == as_int_seed(4)
+    assert boosted.learner.learner.random_state is None  # the instance passed in is unchanged
+    answers = []
+    for global_seed in (1, 2):
+        np.random.seed(global_seed)
+        answers.append(clone(boosted).fit(data, env.task).predict_do(data, {"T": 1}).to_numpy())
+    np.testing.assert_array_equal(answers[0], answers[1])
     conf = cl.make("Confounding-v0")  # a continuous treatment: CausalML's learners take groups
     with pytest.raises(cl.UnsupportedQueryError, match="continuous"):
         cl.learners.CausalML(meta.BaseTRegressor(learner=OLS())).fit(conf.sample(100, seed=0), conf.task)

@@ -70,9 +70,11 @@ class CausalML(BaselinePlusCate):
         The baseline model (default ``sklearn.linear_model.LinearRegression()``).
     seed : int or None
         Seeds CausalML's randomness: the learner's ``random_state`` (R-learner) and the
-        ``seed`` of its ``fit`` (DR-learner's cross-fitting folds), where it has them.
-        None: the learner's own ``random_state``, or 0 when it has none (fits are
-        reproducible; CausalML would otherwise draw from numpy's global generator).
+        ``seed`` of its ``fit`` (DR-learner's cross-fitting folds), where it has them, and
+        the ``random_state`` of every nested model that leaves it at None (the base learner,
+        e.g. ``GradientBoostingRegressor()``, which would otherwise draw from numpy's global
+        generator at each fit, so two fits differed). None: the learner's own
+        ``random_state``, or 0 when it has none (fits are reproducible).
     """
 
     _tags = CAUSALML_TAGS
@@ -110,6 +112,12 @@ class CausalML(BaselinePlusCate):
         seed = None if self.seed is None else as_int_seed(self.seed)
         if "random_state" in params and (seed is not None or params["random_state"] is None):
             est.set_params(random_state=0 if seed is None else seed)
+        # nested models (the base learner, a propensity model) with random_state=None would draw
+        # from numpy's global generator at every fit: seeded as causalab's Sklearn wrapper does
+        nested = {k: 0 if seed is None else seed for k, v in est.get_params(deep=True).items()
+                  if k.endswith("__random_state") and v is None}
+        if nested:
+            est.set_params(**nested)
         fit_kwargs = {}
         if "seed" in inspect.signature(est.fit).parameters:
             fit_kwargs["seed"] = 0 if seed is None else seed

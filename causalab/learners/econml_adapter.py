@@ -15,6 +15,7 @@ equal, nested scikit-learn models are cloned, and ``set_params(estimator__cv=3)`
 from __future__ import annotations
 
 import inspect
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -23,6 +24,20 @@ from ._cate import BaselinePlusCate
 from .base import Effect, LearnerTags, as_int_seed, clip_to_outcome, features_matrix
 
 ECONML_TAGS = LearnerTags("backdoor", "regression", "adjustment", "factual-plus-cate")
+
+
+@contextmanager
+def seeded_numpy_global(seed):
+    """numpy's global generator seeded for a dependency that draws from it, and put back
+    afterwards. EconML's default first stage (``model_y="auto"``) fits scikit-learn's Lasso
+    with ``random_state=None``, whose coordinate descent draws from the global generator: a
+    fit would otherwise move the caller's global state and depend on it."""
+    saved = np.random.get_state()
+    np.random.seed(int(seed) % 2**32 if isinstance(seed, (int, np.integer)) else 0)
+    try:
+        yield
+    finally:
+        np.random.set_state(saved)
 
 
 class EconMLEstimator:
@@ -177,6 +192,14 @@ class EconML(BaselinePlusCate):
     seed : int or None
         Passed as ``random_state`` to the estimator (when it takes one). None: the
         estimator's own ``random_state``, or 0 when it has none (fits are reproducible).
+
+    Threads: an estimator whose ``n_jobs`` is left at a default that runs threads
+    (``CausalForestDML``'s ``n_jobs=-1``) is built with ``n_jobs=1``, because a threaded
+    forest sums its trees in a varying order and its answers then differ from call to call
+    in the 15th digit (causalab promises the same numbers bit for bit, and its runner
+    parallelises over cells already). Any other ``n_jobs`` you give is kept. The fit runs
+    with numpy's global generator seeded from the same ``random_state`` and restored
+    afterwards (EconML's default first stage draws from it; see :func:`seeded_numpy_global`).
     """
 
     _tags = ECONML_TAGS
@@ -210,6 +233,15 @@ class EconML(BaselinePlusCate):
             return {"random_state": 0 if own is None else own}
         return {"random_state": as_int_seed(self.seed)}
 
+    def _threads(self):
+        """``n_jobs=1`` in place of a class default that runs threads (CausalForestDML's -1): a
+        threaded forest averages its trees in a varying order, so its answers changed in the
+        15th digit from one call to the next and were not reproducible bit for bit."""
+        default = self.estimator._defaults().get("n_jobs", None)
+        if default in (None, 1) or not _same_default(self.estimator.params.get("n_jobs", default), default):
+            return {}
+        return {"n_jobs": 1}
+
     def _x(self, data):
         x = features_matrix(data, self.task_, list(self.task_.covariates))
         return x if x.shape[1] else None
@@ -229,8 +261,10 @@ class EconML(BaselinePlusCate):
         x = self._x(data)
         t = data[task.treatment].to_numpy(dtype=np.int64 if vt.discrete else np.float64)
         y = data[task.outcome].to_numpy(dtype=np.float64)
-        est = spec.build(**self._random_state())
-        est.fit(y, t, X=x)
+        state = self._random_state()
+        est = spec.build(**state, **self._threads())
+        with seeded_numpy_global(state.get("random_state", as_int_seed(self.seed or 0))):
+            est.fit(y, t, X=x)
         self.estimator_ = est
         base = LinearRegression() if self.outcome_model is None else self.outcome_model
         xs = np.zeros((len(data), 1)) if x is None else x

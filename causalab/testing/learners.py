@@ -178,11 +178,21 @@ def check_tags(learner):
 
 def _params_of(learner) -> dict:
     """get_params with nested estimators compared by type and parameters, not identity (and
-    array-valued parameters, e.g. a nested model's grid, by value)."""
-    def plain(v):
+    array-valued parameters, e.g. a nested model's grid, by value; lists and tuples, e.g. a
+    Pipeline's steps, item by item). A nested object with neither ``get_params`` nor its own
+    ``==`` (CausalML's ``ElasticNetPropensityModel``, a CV splitter), which ``clone``
+    deep-copies, is compared by type and attributes."""
+    def plain(v, depth=0):
         if isinstance(v, np.ndarray):
             return ("ndarray", v.dtype.str, v.shape, v.tolist())
-        return (type(v).__name__, _params_of(v)) if hasattr(v, "get_params") else v
+        if hasattr(v, "get_params") and not isinstance(v, type):
+            return type(v).__name__, _params_of(v)
+        if isinstance(v, (list, tuple)) and depth < 4:  # a Pipeline's steps: (name, estimator) pairs
+            return type(v).__name__, [plain(x, depth + 1) for x in v]
+        if depth < 4 and type(v).__eq__ is object.__eq__ and hasattr(v, "__dict__") and not isinstance(v, type) \
+                and not callable(v):
+            return type(v).__name__, {k: plain(x, depth + 1) for k, x in vars(v).items()}
+        return v
     return {k: plain(v) for k, v in learner.get_params(deep=False).items()}
 
 
@@ -249,6 +259,11 @@ def check_ignores_outcome(learner):
         if getattr(fitted.tags, rung) is None:
             continue
         asked = _query(fitted, rung, rows, {"T": 1}).to_numpy()
+        again = _query(fitted, rung, rows, {"T": 1}).to_numpy()
+        jitter = float(np.max(np.abs(again - asked), initial=0.0))
+        assert np.array_equal(again, asked), \
+            f"{rung} is not deterministic: two calls on the same rows differ by up to {jitter:.3g} (a model " \
+            "that averages in threads, e.g. n_jobs=-1? Give it n_jobs=1)"
         for what, frame in variants.items():
             out = _query(fitted, rung, frame, {"T": 1})
             assert out.index.equals(rows.index), f"{rung} {what} is not aligned to the input's index"
