@@ -185,6 +185,9 @@ class Learner(BaseEstimator):
         the training units. The default averages ``_predict_do(treated) - _predict_do(control)``
         over them (the base class keeps the training rows' query columns for that), so a
         learner with ``_predict_do`` needs nothing more.
+    ``_constant_effect()`` (optional)
+        True when the fitted model has one effect for every unit (no effect modifier); then
+        :meth:`effect` notes in ``Effect.method`` that its ATT and ATC equal its ATE by assumption.
 
     Fitted or not, a learner pickles (``pickle``, ``joblib``) into bytes that load in a fresh
     process with the same answers; a class or function defined in ``__main__`` or a notebook
