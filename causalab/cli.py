@@ -217,14 +217,15 @@ def _run(args) -> int:
 
     html_path, md_path = out / "report.html", out / "report.md"
     if results.attrs.get("computed_cells", 1) or not (html_path.exists() and md_path.exists()):
-        rep = report(results, envs=envs[: args.figures], learners=learners, title="causalab run")
+        drawn = envs if args.figures is None else envs[: max(args.figures, 0)]
+        rep = report(results, envs=drawn, learners=learners, title="causalab run")
         rep.save(html_path)
         rep.save(md_path)
     else:
         print("Every cell came from the store; the report is up to date.")
     import pandas as pd
 
-    with pd.option_context("display.width", 200, "display.max_colwidth", 40):
+    with pd.option_context("display.width", 200, "display.max_colwidth", None):  # learner names in full
         board = leaderboard(results)
         board = board.drop(columns="knobs") if board["knobs"].eq("").all() else board  # a sweep's column only
         print(board.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
@@ -370,8 +371,9 @@ def main(argv=None) -> int:
     p_run.add_argument("--jobs", type=int, default=2, help="parallel jobs (default 2; -1: every core)")
     p_run.add_argument("--backend", default="loky", help="joblib backend: loky, threading, sequential, dask")
     p_run.add_argument("--out", default="causalab-results", help="output folder (default causalab-results)")
-    p_run.add_argument("--figures", type=int, default=2,
-                       help="environments that get per-environment figures (DAG, dose-response, counterfactuals)")
+    p_run.add_argument("--figures", type=int, default=None,
+                       help="how many environments (the first N) get per-environment figures (DAG, dose-response, "
+                            "counterfactuals; each learner refitted once per environment); default: every one")
     p_run.add_argument("--quiet", action="store_true", help="no progress bar")
     p_run.add_argument("--graph-variant", default="true", dest="graph_variant",
                        help="the graph learners are fitted on: true (default), drop_confounder, reverse_edge, "
