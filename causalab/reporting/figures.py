@@ -9,6 +9,9 @@ learner names are written in full (horizontal labels or legends, never cut)."""
 
 from __future__ import annotations
 
+import sys
+from contextlib import contextmanager
+
 import numpy as np
 import pandas as pd
 
@@ -107,7 +110,7 @@ def survival_figure(results: pd.DataFrame, outcomes=None):
     if not envs:  # nothing scored under do() (e.g. data without ground truth)
         return None
     n_learners = int(ok[ok["metric"] == "do_bias_rmse"].groupby(["environment", "knobs"])["learner"].nunique().max())
-    fig, axes = _grid(len(envs), width=6.2, height=0.42 * n_learners + 1.2, cols=2)
+    fig, axes = _grid(len(envs), width=6.2, height=0.34 * n_learners + 1.2, cols=2)
     present, mismatch = set(), False
     excess = ok[ok["metric"].isin(["bias_rmse", "do_bias_rmse"])]
     means = excess.groupby(["environment", "knobs", "learner", "metric"], sort=False)["value"].mean()
@@ -318,6 +321,26 @@ def dag_figure(env):
     env.draw(ax=ax)
     fig.tight_layout()
     return fig
+
+
+@contextmanager
+def one_thread():
+    """Every thread pool (OpenMP, BLAS, torch's intra-op) at one thread while the block runs,
+    as in the runner's workers. The per-environment figures refit and query learners in the
+    main process: with two threads each on a loaded 2-core machine, OpenMP's waiting threads
+    made gradient boosting's many small predictions many times slower."""
+    from threadpoolctl import threadpool_limits
+
+    torch = sys.modules.get("torch")  # only when a learner already loaded it
+    saved = torch.get_num_threads() if torch is not None else None
+    try:
+        if torch is not None:
+            torch.set_num_threads(1)
+        with threadpool_limits(limits=1):
+            yield
+    finally:
+        if torch is not None:
+            torch.set_num_threads(saved)
 
 
 def fit_learners(env, learners, n_train: int = 2000, seed: int = 0):

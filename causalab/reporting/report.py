@@ -168,7 +168,12 @@ class Report:
 
     def _environment_figures(self, env, learners, looks):
         """The figures of one environment: its graph; with learners, each fitted once for its
-        dose-response curves and counterfactuals, coloured by its outcome there."""
+        dose-response curves and counterfactuals, coloured by its outcome there (one thread
+        per pool, as in the runner's workers: :func:`~causalab.reporting.figures.one_thread`)."""
+        with F.one_thread():
+            self._environment_figures_threaded(env, learners, looks)
+
+    def _environment_figures_threaded(self, env, learners, looks):
         name = env.id or type(env).__name__
         self._figure(f"{name}: the graph", F.dag_figure, env)
         if not learners:
@@ -339,9 +344,9 @@ _GRID_TITLE = "Who survives: each learner on each environment, against the truth
 _GRID_NOTE = ("Each cell: the learner's outcome against the environment's truth (the verdict table's observed), then "
               "whether that is what the environment states for the family the learner acted as (its verdict). A "
               "MISMATCH is a bug or a lesson.")
-_LEADERBOARD_NOTE = ("Per environment (and knob setting), the learners by |ATE error|, at the largest training size; "
-                     "± is one standard error over seeds (ate_error_se), ate_covered the share of seeds whose own 95% "
-                     "interval held the truth.")
+_LEADERBOARD_NOTE = ("Per environment (and knob setting), the learners by |ATE error| at the largest training size: "
+                     "ate_error ± ate_error_se is the mean over seeds ± one standard error, ate_covered the share of "
+                     "seeds whose own 95% interval held the truth.")
 _VERDICT_NOTE = ("Expected (what the environment states for the family the learner acted as) against observed "
                  "(its mean ATE error within the tolerance, or not).")
 _OTHER_NOTE = ("The other answers scored against a truth, per environment (and knob setting), learner, measure "

@@ -72,7 +72,9 @@ raw.pivot_table(index="learner", columns="metric", values="value").round(2)
 # The *survival ratio* compares errors beyond that floor: (do_rmse / do_reference_rmse) over
 # (rmse / reference_rmse). 1 means the learner's error grows under the intervention no more
 # than the noise does; above 1, it answered do() with a correlation. The figure shows each
-# learner's excess before and under do() side by side.
+# learner's excess before (hatched) and under do() side by side, the second bar coloured by the
+# learner's outcome against the true ATE (green: succeeded, vermillion: failed), as in the
+# report's grid.
 
 # %%
 survival = results[results["metric"] == "survival"]
