@@ -131,6 +131,18 @@ def test_a_sweep_gets_a_grid_row_per_setting_and_its_tables_keep_settings_apart(
     assert set(rep.problems["knobs"]) == {"strength=0", "strength=2"}
 
 
+def test_errors_and_unanswered_effects_get_their_own_cells(twins):
+    broken = twins.copy()
+    ate = broken["metric"] == "ate"
+    broken.loc[ate & (broken["learner"] == "LinearRegression()"), ["status", "message"]] = ["error", "LearnerError: x"]
+    broken.loc[ate & (broken["learner"] == NAIVE), ["status", "message"]] = ["unsupported", "cannot"]
+    rep = report(broken)
+    assert {cell[0] for cell in rep.grid["LinearRegression()"]} == {"error"}
+    assert {cell[0] for cell in rep.grid[NAIVE]} == {"cannot answer"}
+    page = rep.html()
+    assert "<td class='o-error'>error</td>" in page and "<td class='o-cannot-answer'>cannot answer</td>" in page
+
+
 def test_without_truth_the_grid_says_so_and_empty_columns_are_dropped():
     rng = np.random.default_rng(0)
     z = rng.normal(size=300)
@@ -241,8 +253,8 @@ def test_report_renders_in_headless_chromium(results, tmp_path):
     assert browser, "chromium is missing: `make test` installs Debian's chromium package"
     table, _ = results
     page = report(table).save(tmp_path / "report.html")
-    flags = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-             "--hide-scrollbars"]
+    flags = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", "--hide-scrollbars"]
     # the first screen (1280 x 900): where the browser lays out the grid, its legend and the leaderboard, measured
     # by a script added to a copy of the page (the report itself has none)
     probe = tmp_path / "probe.html"

@@ -400,8 +400,8 @@ def dose_response_figure(env, learners, n_train: int = 2000, seed: int = 0, n_gr
     ax.set_xlabel(f"do({t}=t)")
     ax.set_ylabel(f"E[{env.outcome}]")
     ax.set_title(f"{env.id}: dose-response under do()", fontsize=10)
-    fig.legend(loc="outside lower center", ncol=1, fontsize=6, frameon=False,
-               title="colour: the learner's outcome against the truth", title_fontsize=6)
+    fig.legend(loc="outside lower center", ncol=1, fontsize=6, frameon=False, title_fontsize=6,
+               title="colour: the learner's outcome against the truth" if outcomes else None)
     return fig
 
 
@@ -432,8 +432,8 @@ def counterfactual_figure(env, learners, n_train: int = 2000, seed: int = 0, n_u
     ax.set_xlabel("true counterfactual (stored noise)")
     ax.set_ylabel("learner's counterfactual")
     ax.set_title(f"{env.id}: Y under do({env.treatment}=0), unit by unit", fontsize=10)
-    fig.legend(loc="outside lower center", ncol=1, fontsize=6, frameon=False, markerscale=1.5,
-               title="colour: the learner's outcome against the truth (its ATE)", title_fontsize=6)
+    fig.legend(loc="outside lower center", ncol=1, fontsize=6, frameon=False, markerscale=1.5, title_fontsize=6,
+               title="colour: the learner's outcome against the truth (its ATE)" if outcomes else None)
     return fig
 
 
