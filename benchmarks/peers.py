@@ -488,7 +488,12 @@ def _verdict(by_learner, peers) -> str:
     se = sb if np.isfinite(sb) else 0.0
     ok = "yes" if ma <= mb + se else "no"
     within = f"within one peer SE ({se:.2g})" if np.isfinite(sb) else "as good (one replication: no SE)"
-    return f"Best causalab {a} {ma:.3g} vs best peer {b} {mb:.3g} ({what}): {within} or better: {ok}."
+    text = f"Best causalab {a} {ma:.3g} vs best peer {b} {mb:.3g} ({what}): {within} or better: {ok}."
+    va, vb = by_learner[a][:, col], by_learner[b][:, col]
+    if len(va) == len(vb) > 1:  # the same splits: the per-replication difference is the sharper comparison
+        d, sd = _mean_se(va - vb)
+        text += f" Paired difference (causalab - peer) over the {len(va)} replications: {d:+.3g} +- {sd:.2g}."
+    return text
 
 
 def main():
