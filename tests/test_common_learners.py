@@ -4,6 +4,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from sklearn.linear_model import Ridge
 
 import causalab as cl
 from causalab.learners import (
@@ -13,6 +14,7 @@ from causalab.learners import (
     MLP,
     Backdoor,
     DragonNet,
+    DRLearner,
     FrontDoor,
     GradientBoosting,
     GraphDiscovery,
@@ -24,6 +26,7 @@ from causalab.learners import (
     SLearner,
     TARNet,
     TLearner,
+    XLearner,
 )
 from causalab.testing import LEARNER_CHECKS, RandomisedTrial, check_learner
 
@@ -60,6 +63,8 @@ LEARNERS = [
     DragonNet(representation=(32,), head=(16,), max_epochs=40, batch_size=256),
     CEVAE(hidden_dim=32, num_layers=2, num_epochs=10, num_samples=20), Invariant(domains="Z", steps=200),
     GraphDiscovery(NeuralSCM(hidden=(16,), max_epochs=60)),
+    # ridge arms: OLS refuses the trial's folds, where the instrument Z is constant in an arm
+    DRLearner(LinearRegression(alpha=1.0), n_folds=2), XLearner(Ridge()),
 ]
 
 
@@ -80,7 +85,7 @@ def test_every_learner_collects_every_check(request):
     per = Counter(repr(i.callspec.params["learner"]) for i in items) or Counter(
         repr(p.values[0]) for p in _params())
     assert len(LEARNER_CHECKS) == 17
-    assert len(per) == len(LEARNERS) == 20 and set(per.values()) == {len(LEARNER_CHECKS)}
+    assert len(per) == len(LEARNERS) == 22 and set(per.values()) == {len(LEARNER_CHECKS)}
 
 
 def test_check_learner_catches_a_dishonest_learner():

@@ -91,3 +91,20 @@ def test_wrapped_peers_give_the_peers_own_numbers(peers):
     rep = peers.nie_wager_reps(1, 120, range(1))[0]
     gaps = {name: peers.parity(peer, rep) for name, peer in found.items()}
     assert max(gaps.values()) < 1e-9, gaps
+
+
+def test_lalonde_replications_are_seeded_subsamples_of_each_arm(peers):
+    """Each replication keeps 80% of the treated men and of the controls, no row twice, scores
+    the treated men it kept, and is the same for the same seed and different for another."""
+    import causalab as cl
+
+    full = cl.make("LaLonde-v0").data()
+    a, b = peers.lalonde_reps(range(2))
+    again = peers.lalonde_reps(range(1))[0]
+    for rep in (a, b):
+        assert rep.train.index.is_unique and rep.train.index.isin(full.index).all()
+        for arm in (0, 1):
+            kept, total = (rep.train["treat"] == arm).sum(), (full["treat"] == arm).sum()
+            assert kept == round(0.8 * total)
+        assert rep.evaluate.index.equals(rep.train.index[rep.train["treat"] == 1]) and rep.tau is None
+    assert a.train.index.equals(again.train.index) and not a.train.index.equals(b.train.index)

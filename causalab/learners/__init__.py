@@ -20,6 +20,7 @@ _LAZY = {
     "GCM": "gcm",
     "NeuralSCM": "neural_scm",
     "TLearner": "effects", "SLearner": "effects", "TARNet": "effects", "DragonNet": "effects",
+    "DRLearner": "meta", "XLearner": "meta",
     "CEVAE": "cevae",
     "Invariant": "invariant",
     "GraphDiscovery": "discovery",

@@ -22,6 +22,7 @@ def named_learners() -> dict:
         MLP,
         Backdoor,
         DragonNet,
+        DRLearner,
         FrontDoor,
         GradientBoosting,
         GraphDiscovery,
@@ -31,6 +32,7 @@ def named_learners() -> dict:
         SLearner,
         TARNet,
         TLearner,
+        XLearner,
     )
 
     return {
@@ -46,6 +48,8 @@ def named_learners() -> dict:
         "neural-scm": NeuralSCM(),
         "t-learner": TLearner(GradientBoosting()),
         "s-learner": SLearner(GradientBoosting()),
+        "dr-learner": DRLearner(),
+        "x-learner": XLearner(),
         "tarnet": TARNet(),
         "dragonnet": DragonNet(),
         "cevae": CEVAE(),
